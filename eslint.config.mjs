@@ -23,10 +23,24 @@ export default tseslint.config(
   {
     // The protocol library runs in Node and in the browser: no I/O, no platform.
     files: ['jingle/**/*.ts'],
+    ignores: ['jingle/**/*.test.ts', 'jingle/fixtures/**'],
     rules: {
-      'no-restricted-imports': [
+      // Type-only imports (e.g. mediasoup's RtpParameters) vanish at build time.
+      '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: ['node:*', 'fs', 'net', 'dgram', 'http', 'mediasoup', '@xmpp/*', '../*'] },
+        {
+          patterns: [
+            {
+              group: ['node:*', 'fs', 'net', 'dgram', 'http', 'https', 'os', 'child_process'],
+              message: 'jingle/ is pure: no I/O',
+            },
+            {
+              group: ['mediasoup', 'mediasoup/*', '@xmpp/client', '@xmpp/component', '../*'],
+              message: 'jingle/ is pure',
+              allowTypeImports: true,
+            },
+          ],
+        },
       ],
     },
   },
