@@ -7,4 +7,5 @@ module.exports = {
   // Integration tests start Prosody, mediasoup workers and WebRTC peers.
   testTimeout: 60000,
   globalSetup: './test/harness/globalSetup.ts',
+  setupFiles: ['./test/harness/setupEnv.ts'],
 };

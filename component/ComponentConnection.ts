@@ -1,0 +1,168 @@
+/**
+ * The XEP-0114 connection of a Confab component to Prosody, with automatic
+ * reconnection, an IQ router, disco (XEP-0030) and ping (XEP-0199). The first
+ * connection fails with one clear message (refused, wrong secret, unknown
+ * host); later drops reconnect on their own.
+ */
+import { component, type Component } from '@xmpp/component';
+import type { Element } from '@xmpp/xml';
+import { createLogger } from '../common/logger';
+import { InvalidStateError, TimeoutError } from '../common/errors';
+import { TypedEmitter } from '../common/TypedEmitter';
+import { Disco, type Identity } from './Disco';
+import { IqRouter } from './IqRouter';
+import { registerPing } from './Ping';
+import { StanzaError } from './StanzaError';
+
+export interface ComponentOptions {
+  /** Prosody's component port. */
+  host: string;
+  port: number;
+  /** The component's domain, e.g. focus.example.org. */
+  domain: string;
+  secret: string;
+  identity: Identity;
+  /** Default timeout of outgoing IQ requests. */
+  requestTimeoutMs?: number;
+  /** How long the first connection may take. */
+  connectTimeoutMs?: number;
+}
+
+export class ComponentStartError extends Error {
+  override name = 'ComponentStartError';
+}
+
+type ComponentEvents = {
+  online: [];
+  offline: [];
+  /** Every incoming message and presence (IQs go through the router). */
+  stanza: [Element];
+};
+
+export class ComponentConnection extends TypedEmitter<ComponentEvents> {
+  readonly entity: Component;
+  readonly router: IqRouter;
+  readonly disco: Disco;
+  private readonly log;
+  private closed = false;
+  /** Warnings about the link only make sense once it was up. */
+  private wasOnline = false;
+
+  constructor(readonly options: ComponentOptions) {
+    super();
+    this.log = createLogger('component', { domain: options.domain });
+    this.entity = component({
+      service: `xmpp://${options.host}:${options.port}`,
+      domain: options.domain,
+      password: options.secret,
+    });
+    this.entity.timeout = options.requestTimeoutMs ?? 10000;
+    this.router = new IqRouter(this.entity);
+    this.disco = new Disco(this.router);
+    this.disco.addIdentity(options.identity);
+    registerPing(this.router, this.disco);
+
+    this.entity.on('stanza', (stanza) => {
+      if (stanza.name === 'message' || stanza.name === 'presence') this.emit('stanza', stanza);
+    });
+    this.entity.on('online', () => {
+      this.wasOnline = true;
+      this.log.info('online');
+      this.emit('online');
+    });
+    this.entity.on('offline', () => this.emit('offline'));
+    this.entity.on('status', (status) => {
+      if (status === 'disconnect' && !this.closed && this.wasOnline)
+        this.log.warn('disconnected from Prosody; reconnecting');
+    });
+    this.entity.on('error', (error) => {
+      if (!this.closed && this.wasOnline)
+        this.log.warn('connection error', { error: error.message, condition: error.condition });
+    });
+  }
+
+  get online(): boolean {
+    return this.entity.status === 'online';
+  }
+
+  async start(): Promise<void> {
+    if (this.closed) throw new InvalidStateError('component closed');
+    const { host, port, domain } = this.options;
+    const timeoutMs = this.options.connectTimeoutMs ?? 10000;
+    let onError: (error: Error & { condition?: string; code?: string }) => void = () => {};
+    const failed = new Promise<never>((_, reject) => {
+      onError = (error) =>
+        reject(new ComponentStartError(describeStartError(error, host, port, domain)));
+      this.entity.on('error', onError);
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new ComponentStartError(
+              `no answer from Prosody at ${host}:${port} within ${timeoutMs} ms (prosody.component-port)`,
+            ),
+          ),
+        timeoutMs,
+      );
+    });
+    try {
+      await Promise.race([this.entity.start(), failed, timedOut]);
+    } catch (error) {
+      this.entity.reconnect.stop();
+      await this.entity.stop().catch(() => {});
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      this.entity.off('error', onError);
+    }
+  }
+
+  async send(stanza: Element): Promise<void> {
+    if (this.closed) throw new InvalidStateError('component closed');
+    await this.entity.send(stanza);
+  }
+
+  /** Sends an IQ and resolves with the result; an error reply rejects with its StanzaError. */
+  async request(iq: Element, timeoutMs?: number): Promise<Element> {
+    if (this.closed) throw new InvalidStateError('component closed');
+    try {
+      return await this.entity.iqCaller.request(iq, timeoutMs ?? this.entity.timeout);
+    } catch (error) {
+      const stanza = (error as { element?: Element }).element;
+      if (stanza) throw StanzaError.fromStanza(stanza.root()) ?? error;
+      if ((error as Error).name === 'TimeoutError')
+        throw new TimeoutError(`no reply to IQ to ${iq.attrs.to}`);
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.entity.reconnect.stop();
+    // Prosody may be gone already (Ctrl-C reaches the whole process group).
+    this.entity.timeout = 1000;
+    await this.entity.stop().catch(() => {});
+    this.removeAllListeners();
+  }
+}
+
+function describeStartError(
+  error: Error & { condition?: string; code?: string },
+  host: string,
+  port: number,
+  domain: string,
+): string {
+  if (error.code === 'ECONNREFUSED')
+    return `cannot connect to Prosody's component port ${host}:${port}: connection refused (prosody.component-port)`;
+  if (error.code === 'ENOTFOUND')
+    return `cannot resolve Prosody host ${host} (prosody.component-host)`;
+  if (error.condition === 'not-authorized')
+    return `Prosody rejected the component secret for ${domain} (prosody.component-secret)`;
+  if (error.condition === 'host-unknown')
+    return `Prosody has no component ${domain} configured (server.domain)`;
+  if (error.condition === 'conflict') return `another component is connected as ${domain}`;
+  return `component connection to ${host}:${port} failed: ${error.condition ?? error.message}`;
+}

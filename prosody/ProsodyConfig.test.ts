@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { luaString, renderProsodyConfig } from './ProsodyConfig';
+import { referenceSettings } from './reference';
+import { embeddedProsodySettings } from './embedded';
+
+test('the checked-in prosody.cfg.lua is what the generator produces', () => {
+  const checkedIn = readFileSync(join(__dirname, '..', 'prosody.cfg.lua'), 'utf8');
+  // Regenerate with: npm run prosody-config
+  expect(checkedIn).toBe(renderProsodyConfig(referenceSettings, 'reference'));
+});
+
+test('the reference and embedded configurations are valid Lua', () => {
+  const embedded = renderProsodyConfig(
+    embeddedProsodySettings({
+      domain: 'localhost',
+      dataDir: '/tmp/x',
+      focusSecret: 's"e\\c',
+      ports: { c2s: 1, s2s: 2, component: 3, http: 4 },
+    }),
+  );
+  for (const source of [embedded, renderProsodyConfig(referenceSettings, 'reference')]) {
+    execFileSync('lua5.4', ['-e', `assert(load(${luaString(source)}))`]);
+  }
+});
+
+test('the embedded configuration keeps the structure of the reference', () => {
+  const embedded = renderProsodyConfig(
+    embeddedProsodySettings({
+      domain: 'chat.test',
+      dataDir: '/tmp/x',
+      focusSecret: 'sec',
+      ports: { c2s: 1, s2s: 2, component: 3, http: 4 },
+    }),
+  );
+  expect(embedded).toContain('VirtualHost "chat.test"');
+  expect(embedded).toContain('VirtualHost "guest.chat.test"');
+  expect(embedded).toContain('Component "conference.chat.test" "muc"');
+  expect(embedded).toContain('admins = { "focus@focus.chat.test"; }');
+  expect(embedded).toMatch(
+    /Component "focus\.chat\.test"\n  component_secret = "sec"\n  component_conflict_resolve = "kick_old"/,
+  );
+  expect(embedded).toContain('storage = "memory"');
+});
+
+test('lua strings are escaped', () => {
+  expect(luaString('a"b\\c\nd')).toBe('"a\\"b\\\\c\\nd"');
+});

@@ -1,0 +1,173 @@
+/**
+ * The composition root: builds and starts every part of the Confab process in
+ * order (Prosody when embedded, the focus component, HTTP) and closes them in
+ * reverse. Nothing else wires modules together.
+ */
+import { join } from 'node:path';
+import { ConfigError } from '../common/config';
+import { createLogger } from '../common/logger';
+import { findFreePort, isTcpPortFree } from '../common/net';
+import { ComponentConnection } from '../component/ComponentConnection';
+import { ProsodyProcess } from '../prosody/ProsodyProcess';
+import { embeddedProsodySettings } from '../prosody/embedded';
+import type { ServerConfig } from './config';
+import { HttpServer, sendJson, WEBSOCKET_PATH } from './HttpServer';
+import { loadOrCreateSecrets } from './secrets';
+
+const log = createLogger('confab');
+
+export interface ConfabConfig {
+  server: ServerConfig;
+  /** Directory of the built web client, if any. */
+  webClientDir?: string;
+}
+
+export class Confab {
+  private readonly closers: (() => Promise<void>)[] = [];
+  private closed = false;
+  prosody: ProsodyProcess | null = null;
+  component!: ComponentConnection;
+  http!: HttpServer;
+  /** Ports actually in use, after free ports were picked. */
+  readonly ports = { c2s: 0, s2s: 0, component: 0, prosodyHttp: 0, http: 0 };
+
+  private constructor(readonly config: ConfabConfig) {}
+
+  static async start(config: ConfabConfig): Promise<Confab> {
+    const confab = new Confab(config);
+    try {
+      await confab.startParts();
+    } catch (error) {
+      await confab.close();
+      throw error;
+    }
+    return confab;
+  }
+
+  private async startParts(): Promise<void> {
+    const { server } = this.config;
+    const p = server.prosody;
+    const secrets = loadOrCreateSecrets(server.dataDir);
+    const componentSecret = p.componentSecret ?? secrets.componentSecret;
+    this.ports.c2s = p.c2sPort;
+    this.ports.s2s = p.s2sPort;
+    this.ports.component = p.componentPort || (await findFreePort());
+    this.ports.prosodyHttp = p.httpPort || (await findFreePort());
+
+    if (p.embedded) {
+      await ensurePortsFree([
+        ['prosody.c2s-port', this.ports.c2s, p.listen],
+        ...(p.federation ? [['prosody.s2s-port', this.ports.s2s, p.listen] as const] : []),
+        ['prosody.component-port', this.ports.component, ['127.0.0.1']],
+        ['prosody.http-port', this.ports.prosodyHttp, ['127.0.0.1']],
+        ['server.http-port', server.http.port, [server.http.address]],
+      ]);
+      const settings = embeddedProsodySettings({
+        domain: server.domain,
+        dataDir: join(server.dataDir, 'prosody'),
+        focusSecret: componentSecret,
+        ports: {
+          c2s: this.ports.c2s,
+          s2s: this.ports.s2s,
+          component: this.ports.component,
+          http: this.ports.prosodyHttp,
+        },
+        listen: p.listen,
+        storage: p.storage,
+        allowRegistration: p.allowRegistration,
+        federation: { enabled: p.federation },
+        certificates: p.certificates,
+      });
+      const prosodyLog = createLogger('prosody');
+      this.prosody = new ProsodyProcess(settings, server.dataDir, (line) => prosodyLog.debug(line));
+      this.closers.push(() => this.prosody?.stop() ?? Promise.resolve());
+      await this.prosody.start();
+    }
+
+    this.component = new ComponentConnection({
+      host: p.componentHost,
+      port: this.ports.component,
+      domain: `focus.${server.domain}`,
+      secret: componentSecret,
+      identity: { category: 'conference', type: 'text', name: 'Confab focus' },
+    });
+    this.closers.push(() => this.component.close());
+    await this.component.start();
+
+    this.http = new HttpServer({
+      address: server.http.address,
+      port: server.http.port,
+      prosody: { host: '127.0.0.1', port: this.ports.prosodyHttp },
+      staticDir: this.config.webClientDir,
+    });
+    this.http.route('/health', (_req, res) => {
+      const health = this.health();
+      sendJson(res, health.ok ? 200 : 503, health);
+    });
+    this.closers.push(() => this.http.close());
+    await this.http.start();
+    this.ports.http = this.http.port;
+    log.info('started', { domain: server.domain, http: this.ports.http });
+  }
+
+  health(): { ok: boolean; component: string; prosody: string } {
+    const prosodyUp = this.prosody ? this.prosody.pid !== undefined : true;
+    return {
+      ok: this.component.online && prosodyUp,
+      component: this.component.online ? 'online' : 'offline',
+      prosody: this.prosody ? (prosodyUp ? 'running' : 'stopped') : 'external',
+    };
+  }
+
+  /** What runs where, for people. */
+  banner(): string {
+    const { server } = this.config;
+    const d = server.domain;
+    const http = `http://${server.http.address === '0.0.0.0' ? 'localhost' : server.http.address}:${this.ports.http}`;
+    const rows: [string, string][] = [
+      ['Web client', `${server.publicUrl}/<room>   e.g. ${server.publicUrl}/welcome`],
+      ['Health', `${http}/health`],
+      ['XMPP domain', `${d}  (guests: guest.${d}, rooms: conference.${d}, focus: focus.${d})`],
+      [
+        'XMPP clients',
+        `${server.prosody.listen.join(', ')} port ${this.ports.c2s}${server.prosody.allowRegistration ? ' (in-band registration open)' : ''}`,
+      ],
+      ['WebSocket', `${server.publicUrl.replace(/^http/, 'ws')}${WEBSOCKET_PATH}`],
+      [
+        'Prosody',
+        this.prosody
+          ? `embedded, pid ${this.prosody.pid}, component port ${this.ports.component}, data ${server.dataDir}`
+          : `external, component port ${this.ports.component}`,
+      ],
+    ];
+    const width = Math.max(...rows.map(([k]) => k.length));
+    return [
+      '',
+      'Confab is running.',
+      ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`),
+      '',
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n');
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const close of this.closers.reverse()) {
+      await close().catch((error: unknown) => log.warn('error while closing', { error }));
+    }
+  }
+}
+
+async function ensurePortsFree(
+  checks: (readonly [string, number, readonly string[]])[],
+): Promise<void> {
+  for (const [key, port, hosts] of checks) {
+    for (const host of hosts) {
+      const address = host === '*' ? '0.0.0.0' : host;
+      if (!(await isTcpPortFree(port, address)))
+        throw new ConfigError(key, `port ${port} on ${address} is already in use`);
+    }
+  }
+}

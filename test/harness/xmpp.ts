@@ -1,0 +1,138 @@
+/**
+ * A throwaway XMPP world for tests: a real Prosody on free loopback ports with
+ * its own temporary data directory, accounts, connected clients and the
+ * component. `stop()` tears everything down; a process-exit hook kills any
+ * Prosody a crashed test left behind.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { client as xmppClient, type Client } from '@xmpp/client';
+import { findFreePort } from '../../common/net';
+import { ProsodyProcess } from '../../prosody/ProsodyProcess';
+import { embeddedProsodySettings, type EmbeddedProsodyOptions } from '../../prosody/embedded';
+import { ComponentConnection } from '../../component/ComponentConnection';
+
+const running = new Set<ProsodyProcess>();
+process.once('exit', () => {
+  for (const p of running) if (p.pid) process.kill(p.pid, 'SIGKILL');
+});
+
+export interface TestXmppOptions {
+  domain?: string;
+  turn?: EmbeddedProsodyOptions['turn'];
+  federation?: EmbeddedProsodyOptions['federation'];
+  certificates?: string;
+  listen?: string[];
+}
+
+export interface TestXmpp {
+  domain: string;
+  guestDomain: string;
+  mucDomain: string;
+  focusDomain: string;
+  focusSecret: string;
+  ports: { c2s: number; s2s: number; component: number; http: number };
+  prosody: ProsodyProcess;
+  /** Creates an account; the password defaults to a random one. */
+  createUser(name: string, password?: string): Promise<{ jid: string; password: string }>;
+  /** A logged-in, online client for an account (created if needed). */
+  client(name: string): Promise<Client>;
+  /** An anonymous client on the guest host. */
+  guest(): Promise<Client>;
+  /** The focus component connection (not started unless `start` is true). */
+  component(options?: { start?: boolean; secret?: string }): Promise<ComponentConnection>;
+  stop(): Promise<void>;
+}
+
+export async function startTestXmpp(options: TestXmppOptions = {}): Promise<TestXmpp> {
+  const domain = options.domain ?? 'localhost';
+  const dir = mkdtempSync(join(tmpdir(), 'confab-prosody-'));
+  const host = options.listen?.[0] ?? '127.0.0.1';
+  const ports = {
+    c2s: await findFreePort(host),
+    s2s: await findFreePort(host),
+    component: await findFreePort(),
+    http: await findFreePort(),
+  };
+  const focusSecret = randomBytes(16).toString('hex');
+  const settings = embeddedProsodySettings({
+    domain,
+    dataDir: join(dir, 'data'),
+    focusSecret,
+    ports,
+    listen: options.listen,
+    turn: options.turn,
+    federation: options.federation,
+    certificates: options.certificates,
+    logLevel: (process.env.CONFAB_TEST_PROSODY_LOG as 'debug' | undefined) ?? 'warn',
+  });
+  const prosody = new ProsodyProcess(settings, dir, () => {});
+  running.add(prosody);
+  try {
+    await prosody.start();
+  } catch (error) {
+    running.delete(prosody);
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+
+  const passwords = new Map<string, string>();
+  const clients = new Set<Client>();
+  const components = new Set<ComponentConnection>();
+
+  const createUser = async (name: string, password = randomBytes(8).toString('hex')) => {
+    await prosody.createUser(name, password);
+    passwords.set(name, password);
+    return { jid: `${name}@${domain}`, password };
+  };
+
+  const connect = async (params: {
+    username?: string;
+    password?: string;
+    domain: string;
+  }): Promise<Client> => {
+    const c = xmppClient({ service: `xmpp://${host}:${ports.c2s}`, ...params });
+    c.on('error', () => {});
+    clients.add(c);
+    await c.start();
+    return c;
+  };
+
+  return {
+    domain,
+    guestDomain: settings.guestDomain ?? '',
+    mucDomain: settings.mucDomain,
+    focusDomain: settings.focusDomain,
+    focusSecret,
+    ports,
+    prosody,
+    createUser,
+    async client(name) {
+      const password = passwords.get(name) ?? (await createUser(name)).password;
+      return connect({ username: name, password, domain });
+    },
+    guest: () => connect({ domain: settings.guestDomain ?? domain }),
+    async component(opts = {}) {
+      const comp = new ComponentConnection({
+        host: '127.0.0.1',
+        port: ports.component,
+        domain: settings.focusDomain,
+        secret: opts.secret ?? focusSecret,
+        identity: { category: 'conference', type: 'text', name: 'Confab focus' },
+        connectTimeoutMs: 5000,
+      });
+      components.add(comp);
+      if (opts.start) await comp.start();
+      return comp;
+    },
+    async stop() {
+      await Promise.all([...clients].map((c) => c.stop().catch(() => {})));
+      await Promise.all([...components].map((c) => c.close()));
+      await prosody.stop();
+      running.delete(prosody);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
