@@ -38,8 +38,8 @@ test('the embedded configuration keeps the structure of the reference', () => {
   expect(embedded).toContain('VirtualHost "guest.chat.test"');
   expect(embedded).toContain('Component "conference.chat.test" "muc"');
   expect(embedded).toContain('admins = { "focus@focus.chat.test"; }');
-  expect(embedded).toMatch(
-    /Component "focus\.chat\.test"\n  component_secret = "sec"\n  component_conflict_resolve = "kick_old"/,
+  expect(embedded).toContain(
+    'Component "focus.chat.test"\n  component_secret = "sec"\n  component_conflict_resolve = "kick_old"',
   );
   expect(embedded).toContain('storage = "memory"');
 });

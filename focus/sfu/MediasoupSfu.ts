@@ -1,0 +1,202 @@
+/**
+ * The real SFU: mediasoup routers on a pool of workers. A room starts with one
+ * router on the least-loaded worker; when that worker's consumers exceed the
+ * budget, new participants land on a router on another worker and producers
+ * are piped between the room's routers (pipeToRouter) on demand.
+ */
+import type { types as ms } from 'mediasoup';
+import { createLogger } from '../../common/logger';
+import { InvalidStateError } from '../../common/errors';
+import { TypedEmitter } from '../../common/TypedEmitter';
+import type { FocusConfig } from '../config';
+import { MEDIA_CODECS } from './codecs';
+import { MediasoupEndpoint, type EndpointHost } from './MediasoupEndpoint';
+import type { RoomCloseReason, Sfu, SfuCounts, SfuEndpoint, SfuRoom, SfuRoomEvents } from './Sfu';
+import { WorkerPool, type WorkerSlot } from './WorkerPool';
+
+const log = createLogger('sfu');
+
+export class MediasoupSfu implements Sfu {
+  readonly rooms = new Set<MediasoupRoom>();
+
+  private constructor(
+    readonly pool: WorkerPool,
+    readonly rtpCapabilities: ms.RtpCapabilities,
+    private readonly config: FocusConfig,
+  ) {}
+
+  static async create(config: FocusConfig): Promise<MediasoupSfu> {
+    const pool = await WorkerPool.create(config);
+    const first = pool.slots[0];
+    if (!first) throw new TypeError('no workers');
+    // Routers with the same codecs have the same capabilities; ask one.
+    const probe = await first.worker.createRouter({ mediaCodecs: MEDIA_CODECS });
+    const capabilities = probe.rtpCapabilities;
+    probe.close();
+    log.info('SFU ready', {
+      workers: pool.slots.map((s) => `${s.worker.pid}@${s.port}`).join(','),
+    });
+    return new MediasoupSfu(pool, capabilities, config);
+  }
+
+  async createRoom(id: string): Promise<SfuRoom> {
+    const room = new MediasoupRoom(id, this.pool, this.config);
+    await room.start();
+    this.rooms.add(room);
+    room.once('close', () => this.rooms.delete(room));
+    return room;
+  }
+
+  counts(): SfuCounts {
+    const counts: SfuCounts = {
+      workers: this.pool.slots.length,
+      routers: 0,
+      transports: 0,
+      producers: 0,
+      consumers: 0,
+    };
+    for (const room of this.rooms) room.addCounts(counts);
+    return counts;
+  }
+
+  async close(): Promise<void> {
+    for (const room of [...this.rooms]) room.close();
+    this.pool.close();
+  }
+}
+
+export class MediasoupRoom extends TypedEmitter<SfuRoomEvents> implements SfuRoom, EndpointHost {
+  private readonly routers = new Map<WorkerSlot, ms.Router>();
+  private readonly endpoints = new Set<MediasoupEndpoint>();
+  /** Which router each producer was created on. */
+  private readonly producerHome = new Map<string, ms.Router>();
+  /** Producers piped to other routers: `${producerId}@${routerId}`. */
+  private readonly pipes = new Map<string, Promise<void>>();
+  private speakerObserver: ms.ActiveSpeakerObserver | null = null;
+  private mainRouter: ms.Router | null = null;
+  private _closed = false;
+  private readonly log;
+
+  constructor(
+    readonly id: string,
+    private readonly pool: WorkerPool,
+    private readonly config: FocusConfig,
+  ) {
+    super();
+    this.log = log.child({ room: id });
+  }
+
+  get closed(): boolean {
+    return this._closed;
+  }
+
+  async start(): Promise<void> {
+    const slot = this.pool.leastLoaded();
+    if (!slot) throw new InvalidStateError('no live mediasoup worker');
+    this.mainRouter = await this.routerOn(slot);
+    this.speakerObserver = await this.mainRouter.createActiveSpeakerObserver({
+      interval: this.config.activeSpeakerIntervalMs,
+    });
+    this.speakerObserver.on('dominantspeaker', ({ producer }) =>
+      this.emit('dominantspeaker', producer.id),
+    );
+  }
+
+  async createEndpoint(participantId: string): Promise<SfuEndpoint> {
+    if (this._closed) throw new InvalidStateError('room closed');
+    const slot = this.placeEndpoint();
+    const router = await this.routerOn(slot);
+    const transport = await router.createWebRtcTransport({
+      webRtcServer: slot.webRtcServer,
+      enableUdp: true,
+      enableTcp: true,
+      preferUdp: true,
+      initialAvailableOutgoingBitrate: 1_000_000,
+      appData: { participantId },
+    });
+    const endpoint = new MediasoupEndpoint(transport, slot, router, this);
+    this.endpoints.add(endpoint);
+    transport.observer.once('close', () => this.endpoints.delete(endpoint));
+    this.log.debug('endpoint created', { participant: participantId, worker: slot.index });
+    return endpoint;
+  }
+
+  /** Keeps the room on its current workers until they exceed the consumer budget. */
+  private placeEndpoint(): WorkerSlot {
+    const own = [...this.routers.keys()].filter(
+      (s) => !s.worker.closed && s.consumers < this.config.consumerBudget,
+    );
+    const slot = this.pool.leastLoaded(own.length ? own : this.pool.slots);
+    if (!slot) throw new InvalidStateError('no live mediasoup worker');
+    if (!this.routers.has(slot) && this.routers.size > 0) {
+      this.log.info('room spills onto another worker', {
+        worker: slot.index,
+        routers: this.routers.size + 1,
+      });
+    }
+    return slot;
+  }
+
+  private async routerOn(slot: WorkerSlot): Promise<ms.Router> {
+    const existing = this.routers.get(slot);
+    if (existing && !existing.closed) return existing;
+    const router = await slot.worker.createRouter({
+      mediaCodecs: MEDIA_CODECS,
+      appData: { room: this.id },
+    });
+    this.routers.set(slot, router);
+    slot.routers++;
+    router.observer.once('close', () => {
+      slot.routers = Math.max(0, slot.routers - 1);
+      if (this.routers.get(slot) === router) this.routers.delete(slot);
+    });
+    router.once('workerclose', () => this.close('worker-died'));
+    return router;
+  }
+
+  /** EndpointHost: a producer was created on `router`. */
+  async producerAdded(producer: ms.Producer, router: ms.Router): Promise<void> {
+    this.producerHome.set(producer.id, router);
+    producer.observer.once('close', () => {
+      this.producerHome.delete(producer.id);
+      for (const key of [...this.pipes.keys()])
+        if (key.startsWith(producer.id + '@')) this.pipes.delete(key);
+    });
+    if (producer.kind === 'audio' && this.speakerObserver && this.mainRouter) {
+      await this.ensureOn(producer.id, this.mainRouter);
+      await this.speakerObserver.addProducer({ producerId: producer.id }).catch(() => {});
+    }
+  }
+
+  /** EndpointHost: makes a producer of this room consumable on `router`. */
+  async ensureOn(producerId: string, router: ms.Router): Promise<boolean> {
+    const home = this.producerHome.get(producerId);
+    if (!home) return false;
+    if (home === router) return true;
+    const key = `${producerId}@${router.id}`;
+    let pipe = this.pipes.get(key);
+    if (!pipe) {
+      pipe = home.pipeToRouter({ producerId, router }).then(() => undefined);
+      this.pipes.set(key, pipe);
+      pipe.catch(() => this.pipes.delete(key));
+    }
+    await pipe;
+    return true;
+  }
+
+  addCounts(counts: SfuCounts): void {
+    counts.routers += [...this.routers.values()].filter((r) => !r.closed).length;
+    for (const endpoint of this.endpoints) endpoint.addCounts(counts);
+  }
+
+  close(reason: RoomCloseReason = 'closed'): void {
+    if (this._closed) return;
+    this._closed = true;
+    for (const endpoint of [...this.endpoints]) endpoint.close();
+    for (const router of this.routers.values()) router.close();
+    this.routers.clear();
+    this.log.info('room media closed', { reason });
+    this.emit('close', reason);
+    this.removeAllListeners();
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * mediasoup workers, one per core by default, each with a WebRtcServer that
+ * listens on one UDP and one TCP port (worker i on port + i). A worker that
+ * dies is replaced; the routers it carried close, and their rooms hear of it.
+ */
+import * as mediasoup from 'mediasoup';
+import type { types as ms } from 'mediasoup';
+import { createLogger } from '../../common/logger';
+import { findFreePort, isUdpPortFree, isTcpPortFree } from '../../common/net';
+import { ConfigError } from '../../common/config';
+import type { FocusConfig } from '../config';
+
+const log = createLogger('sfu:workers');
+
+export interface WorkerSlot {
+  readonly index: number;
+  worker: ms.Worker;
+  webRtcServer: ms.WebRtcServer;
+  readonly port: number;
+  /** Consumers currently carried by this worker, across rooms. */
+  consumers: number;
+  routers: number;
+}
+
+export class WorkerPool {
+  readonly slots: WorkerSlot[] = [];
+  private closed = false;
+
+  private constructor(private readonly config: FocusConfig) {}
+
+  static async create(config: FocusConfig): Promise<WorkerPool> {
+    const pool = new WorkerPool(config);
+    try {
+      for (let i = 0; i < config.workers; i++) {
+        const port = config.rtc.port
+          ? config.rtc.port + i
+          : await findFreePort(config.rtc.listenIp, true);
+        if (config.rtc.port) await ensureFree(port, config.rtc.listenIp);
+        const { worker, webRtcServer } = await pool.startWorker(port);
+        const slot: WorkerSlot = { index: i, worker, webRtcServer, port, consumers: 0, routers: 0 };
+        pool.slots.push(slot);
+        pool.watch(slot);
+      }
+    } catch (error) {
+      pool.close();
+      throw error;
+    }
+    return pool;
+  }
+
+  /** The live worker with the fewest consumers, optionally among `candidates`. */
+  leastLoaded(candidates: readonly WorkerSlot[] = this.slots): WorkerSlot | undefined {
+    let best: WorkerSlot | undefined;
+    for (const slot of candidates) {
+      if (slot.worker.closed) continue;
+      if (!best || slot.consumers < best.consumers) best = slot;
+    }
+    return best;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const slot of this.slots) slot.worker.close();
+  }
+
+  private async startWorker(
+    port: number,
+  ): Promise<{ worker: ms.Worker; webRtcServer: ms.WebRtcServer }> {
+    const worker = await mediasoup.createWorker({ logLevel: this.config.workerLogLevel });
+    try {
+      const { listenIp, announcedIp } = this.config.rtc;
+      const webRtcServer = await worker.createWebRtcServer({
+        listenInfos: [
+          { protocol: 'udp', ip: listenIp, announcedIp, port },
+          { protocol: 'tcp', ip: listenIp, announcedIp, port },
+        ],
+      });
+      return { worker, webRtcServer };
+    } catch (error) {
+      worker.close();
+      throw error;
+    }
+  }
+
+  private watch(slot: WorkerSlot): void {
+    slot.worker.on('died', (error) => {
+      log.error('mediasoup worker died; replacing it', {
+        worker: slot.index,
+        pid: slot.worker.pid,
+        error,
+      });
+      slot.consumers = 0;
+      slot.routers = 0;
+      void this.replace(slot);
+    });
+  }
+
+  private async replace(slot: WorkerSlot, attempt = 1): Promise<void> {
+    if (this.closed) return;
+    try {
+      const { worker, webRtcServer } = await this.startWorker(slot.port);
+      if (this.closed) return worker.close();
+      slot.worker = worker;
+      slot.webRtcServer = webRtcServer;
+      this.watch(slot);
+      log.info('mediasoup worker replaced', { worker: slot.index, pid: worker.pid });
+    } catch (error) {
+      // The dead worker's ports may take a moment to be released.
+      log.warn('cannot replace mediasoup worker yet', { worker: slot.index, attempt, error });
+      if (attempt < 10)
+        setTimeout(() => void this.replace(slot, attempt + 1), 500 * attempt).unref();
+    }
+  }
+}
+
+async function ensureFree(port: number, ip: string): Promise<void> {
+  if (!(await isUdpPortFree(port, ip)) || !(await isTcpPortFree(port, ip))) {
+    throw new ConfigError('focus.rtc-port', `port ${port} on ${ip} (UDP or TCP) is already in use`);
+  }
+}
