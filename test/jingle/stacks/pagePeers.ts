@@ -1,0 +1,166 @@
+/**
+ * A small RTCPeerConnection API installed in a browser page (Chromium via
+ * playwright, Firefox via WebDriver BiDi). `installPagePeers` is serialized
+ * with Function.prototype.toString and run in the page, so it must not use
+ * anything from its module scope.
+ */
+
+export interface PagePeerOptions {
+  /** Send the fake microphone. */
+  audio?: boolean;
+  /** Send the fake camera. */
+  video?: boolean;
+  /** rids of simulcast layers for the camera (lowest first), or none. */
+  simulcastRids?: string[];
+  /** Open a data channel. */
+  dataChannel?: boolean;
+}
+
+export interface PageStats {
+  inboundAudioBytes: number;
+  inboundVideoBytes: number;
+  framesDecoded: number;
+  outboundBytes: number;
+  outboundVideoStreams: number;
+}
+
+export interface PagePeers {
+  create(id: string, options: PagePeerOptions): Promise<void>;
+  /** createOffer + setLocalDescription; resolves once gathering completed (or 5 s). */
+  offer(id: string): Promise<string>;
+  /** setRemoteDescription(offer), attach local tracks, createAnswer (not yet set). */
+  answer(id: string, offer: string): Promise<string>;
+  /** setLocalDescription; resolves with the local SDP once gathering completed (or 5 s). */
+  setLocal(id: string, type: 'offer' | 'answer', sdp: string): Promise<string>;
+  /** setRemoteDescription; resolves with '' or the error message. */
+  setRemote(id: string, type: 'offer' | 'answer', sdp: string): Promise<string>;
+  addCandidate(id: string, candidate: string, sdpMid: string): Promise<string>;
+  stats(id: string): Promise<PageStats>;
+  close(id: string): void;
+}
+
+export function installPagePeers(): void {
+  const pcs = new Map<string, RTCPeerConnection>();
+  const tracks = new Map<string, MediaStream>();
+  const channels = new Map<string, RTCDataChannel>();
+
+  function get(id: string): RTCPeerConnection {
+    const pc = pcs.get(id);
+    if (!pc) throw new Error(`no peer ${id}`);
+    return pc;
+  }
+
+  function gathered(pc: RTCPeerConnection): Promise<void> {
+    return new Promise((resolve) => {
+      if (pc.iceGatheringState === 'complete') return resolve();
+      const timer = setTimeout(resolve, 5000);
+      pc.addEventListener('icegatheringstatechange', () => {
+        if (pc.iceGatheringState === 'complete') {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+  }
+
+  const api: PagePeers = {
+    async create(id, options) {
+      const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+      pcs.set(id, pc);
+      if (options.audio || options.video) {
+        const stream = await navigator.mediaDevices.getUserMedia({
+          audio: !!options.audio,
+          video: !!options.video,
+        });
+        tracks.set(id, stream);
+        for (const track of stream.getTracks()) {
+          const rids = track.kind === 'video' ? (options.simulcastRids ?? []) : [];
+          pc.addTransceiver(track, {
+            direction: 'sendrecv',
+            streams: [stream],
+            sendEncodings:
+              rids.length > 0
+                ? rids.map((rid, i) => ({ rid, scaleResolutionDownBy: 2 ** (rids.length - 1 - i) }))
+                : undefined,
+          });
+        }
+      }
+      if (options.dataChannel) channels.set(id, pc.createDataChannel('chat'));
+    },
+    async offer(id) {
+      const pc = get(id);
+      await pc.setLocalDescription(await pc.createOffer());
+      await gathered(pc);
+      return pc.localDescription?.sdp ?? '';
+    },
+    async answer(id, offer) {
+      const pc = get(id);
+      await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+      const stream = tracks.get(id);
+      for (const track of stream?.getTracks() ?? []) {
+        const free = pc
+          .getTransceivers()
+          .find((t) => t.receiver.track.kind === track.kind && !t.sender.track && t.mid !== null);
+        if (free) {
+          await free.sender.replaceTrack(track);
+          free.sender.setStreams(stream as MediaStream);
+          free.direction = 'sendrecv';
+        }
+      }
+      const answer = await pc.createAnswer();
+      return answer.sdp ?? '';
+    },
+    async setLocal(id, type, sdp) {
+      const pc = get(id);
+      await pc.setLocalDescription({ type, sdp });
+      await gathered(pc);
+      return pc.localDescription?.sdp ?? '';
+    },
+    async setRemote(id, type, sdp) {
+      try {
+        await get(id).setRemoteDescription({ type, sdp });
+        return '';
+      } catch (e) {
+        return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      }
+    },
+    async addCandidate(id, candidate, sdpMid) {
+      try {
+        await get(id).addIceCandidate({ candidate, sdpMid });
+        return '';
+      } catch (e) {
+        return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      }
+    },
+    async stats(id) {
+      const report = await get(id).getStats();
+      const s: PageStats = {
+        inboundAudioBytes: 0,
+        inboundVideoBytes: 0,
+        framesDecoded: 0,
+        outboundBytes: 0,
+        outboundVideoStreams: 0,
+      };
+      report.forEach((r: Record<string, unknown>) => {
+        if (r.type === 'inbound-rtp') {
+          if (r.kind === 'audio') s.inboundAudioBytes += Number(r.bytesReceived ?? 0);
+          if (r.kind === 'video') s.inboundVideoBytes += Number(r.bytesReceived ?? 0);
+          s.framesDecoded += Number(r.framesDecoded ?? 0);
+        }
+        if (r.type === 'outbound-rtp') {
+          s.outboundBytes += Number(r.bytesSent ?? 0);
+          if (r.kind === 'video' && Number(r.bytesSent ?? 0) > 0) s.outboundVideoStreams += 1;
+        }
+      });
+      return s;
+    },
+    close(id) {
+      pcs.get(id)?.close();
+      pcs.delete(id);
+      for (const track of tracks.get(id)?.getTracks() ?? []) track.stop();
+      tracks.delete(id);
+      channels.delete(id);
+    },
+  };
+  (globalThis as unknown as { pagePeers: PagePeers }).pagePeers = api;
+}

@@ -1,0 +1,171 @@
+/**
+ * A libwebrtc peer in Node (@roamhq/wrtc) with synthetic media: a 440 Hz tone
+ * and a moving 320x240 picture, so encoders really produce packets.
+ */
+import wrtc from '@roamhq/wrtc';
+
+const { RTCPeerConnection, nonstandard } = wrtc;
+
+export interface WrtcPeerOptions {
+  audio?: boolean;
+  video?: boolean;
+  dataChannel?: boolean;
+}
+
+export interface WrtcStats {
+  inboundAudioBytes: number;
+  inboundVideoBytes: number;
+  outboundBytes: number;
+  framesDecoded: number;
+}
+
+const WIDTH = 320;
+const HEIGHT = 240;
+
+export class WrtcPeer {
+  readonly pc: RTCPeerConnection;
+  private readonly timers: ReturnType<typeof setInterval>[] = [];
+  private readonly tracks: MediaStreamTrack[] = [];
+  private readonly stream = new wrtc.MediaStream();
+  private readonly sinks: { stop(): void }[] = [];
+  private frames = 0;
+
+  constructor(options: WrtcPeerOptions = {}) {
+    this.pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+    if (options.audio) this.tracks.push(this.startAudio());
+    if (options.video) this.tracks.push(this.startVideo());
+    for (const track of this.tracks) this.stream.addTrack(track);
+    if (options.dataChannel) this.pc.createDataChannel('chat');
+    this.pc.addEventListener('track', (event) => this.countFrames(event.track));
+  }
+
+  /** Frames decoded by the video sinks of received tracks. */
+  get decodedFrames(): number {
+    return this.frames;
+  }
+
+  /** Sends the local tracks (offerer side): one transceiver per track. */
+  addTracks(): void {
+    for (const track of this.tracks) this.pc.addTrack(track, this.stream);
+  }
+
+  async offer(): Promise<string> {
+    await this.pc.setLocalDescription(await this.pc.createOffer());
+    await this.gathered();
+    return this.pc.localDescription?.sdp ?? '';
+  }
+
+  /** setRemoteDescription(offer), attach local tracks to the offered transceivers, createAnswer (not set). */
+  async answer(offer: string): Promise<string> {
+    await this.pc.setRemoteDescription({ type: 'offer', sdp: offer });
+    await this.attachTracks();
+    const answer = await this.pc.createAnswer();
+    return answer.sdp ?? '';
+  }
+
+  async attachTracks(): Promise<void> {
+    for (const track of this.tracks) {
+      const free = this.pc
+        .getTransceivers()
+        .find((t) => t.receiver.track.kind === track.kind && !t.sender.track && t.mid !== null);
+      if (free) {
+        await free.sender.replaceTrack(track);
+        free.direction = 'sendrecv';
+      }
+    }
+  }
+
+  async setLocal(type: 'offer' | 'answer', sdp: string): Promise<string> {
+    await this.pc.setLocalDescription({ type, sdp });
+    await this.gathered();
+    return this.pc.localDescription?.sdp ?? '';
+  }
+
+  async setRemote(type: 'offer' | 'answer', sdp: string): Promise<void> {
+    await this.pc.setRemoteDescription({ type, sdp });
+  }
+
+  async stats(): Promise<WrtcStats> {
+    const report = await this.pc.getStats();
+    const s: WrtcStats = {
+      inboundAudioBytes: 0,
+      inboundVideoBytes: 0,
+      outboundBytes: 0,
+      framesDecoded: 0,
+    };
+    report.forEach((r: Record<string, unknown>) => {
+      if (r.type === 'inbound-rtp') {
+        const kind = r.kind ?? r.mediaType;
+        if (kind === 'audio') s.inboundAudioBytes += Number(r.bytesReceived ?? 0);
+        if (kind === 'video') s.inboundVideoBytes += Number(r.bytesReceived ?? 0);
+        s.framesDecoded += Number(r.framesDecoded ?? 0);
+      }
+      if (r.type === 'outbound-rtp') s.outboundBytes += Number(r.bytesSent ?? 0);
+    });
+    return s;
+  }
+
+  close(): void {
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers.length = 0;
+    for (const sink of this.sinks) sink.stop();
+    for (const track of this.tracks) track.stop();
+    this.pc.close();
+  }
+
+  private gathered(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.pc.iceGatheringState === 'complete') return resolve();
+      const timer = setTimeout(resolve, 5000);
+      this.pc.addEventListener('icegatheringstatechange', () => {
+        if (this.pc.iceGatheringState === 'complete') {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+  }
+
+  private startAudio(): MediaStreamTrack {
+    const source = new nonstandard.RTCAudioSource();
+    const sampleRate = 48000;
+    const samples = new Int16Array(sampleRate / 100);
+    let t = 0;
+    this.timers.push(
+      setInterval(() => {
+        for (let i = 0; i < samples.length; i++, t++) {
+          samples[i] = Math.round(8000 * Math.sin((2 * Math.PI * 440 * t) / sampleRate));
+        }
+        source.onData({ samples, sampleRate });
+      }, 10),
+    );
+    return source.createTrack();
+  }
+
+  private startVideo(): MediaStreamTrack {
+    const source = new nonstandard.RTCVideoSource();
+    const data = new Uint8Array(WIDTH * HEIGHT * 1.5);
+    let n = 0;
+    this.timers.push(
+      setInterval(() => {
+        n++;
+        // A moving gradient in the luma plane, neutral chroma.
+        for (let y = 0; y < HEIGHT; y++) {
+          for (let x = 0; x < WIDTH; x++) data[y * WIDTH + x] = (x + y + n * 4) & 0xff;
+        }
+        data.fill(128, WIDTH * HEIGHT);
+        source.onFrame({ width: WIDTH, height: HEIGHT, data });
+      }, 1000 / 15),
+    );
+    return source.createTrack();
+  }
+
+  private countFrames(track: MediaStreamTrack): void {
+    if (track.kind !== 'video') return;
+    const sink = new nonstandard.RTCVideoSink(track);
+    sink.addEventListener('frame', () => {
+      this.frames++;
+    });
+    this.sinks.push(sink);
+  }
+}
