@@ -1,7 +1,8 @@
 /**
  * The one error type of the library. It is returned (inside a Result), not
  * thrown, and carries what the focus needs to answer the stanza:
- * - `condition`: the RFC 6120 stanza error condition of the IQ error reply;
+ * - `condition`: the RFC 6120 stanza error condition of the IQ error reply
+ *   (the parser gives only bad-request or feature-not-implemented);
  * - `jingleCondition`: the XEP-0166 specific condition to add, if any;
  * - `reason`: the Jingle reason to use if the session or content must be
  *   refused (session-terminate / content-reject), if one fits better than
@@ -9,7 +10,13 @@
  * - `field`: a path to the offending element or attribute, e.g.
  *   `content[video].description.payload-type[2].@id`.
  */
-export type StanzaErrorCondition = 'bad-request' | 'feature-not-implemented';
+export type StanzaErrorCondition =
+  | 'bad-request'
+  | 'feature-not-implemented'
+  /** A session-state error (out-of-order, tie-break), from JingleSession. */
+  | 'unexpected-request'
+  /** An unknown session, from JingleSession. */
+  | 'item-not-found';
 
 export type JingleErrorCondition =
   'out-of-order' | 'tie-break' | 'unknown-session' | 'unsupported-info';

@@ -19,3 +19,28 @@ export {
 export { sendersFromDirection, directionFromSenders, type Direction } from './sdpDirection';
 export { candidateLine, parseCandidateLine } from './sdpCandidates';
 export { addSimulcastLayers, type SimulcastOptions } from './simulcastMunging';
+export {
+  JingleSession,
+  type JingleSessionOptions,
+  type RemoteAction,
+  type SessionContent,
+  type TrickleCandidate,
+} from './JingleSession';
+export {
+  producerParameters,
+  rtpCapabilitiesOf,
+  type ProducerSpec,
+  type ProducerOptions,
+} from './mediasoupProducer';
+export {
+  offerContent,
+  consumerContent,
+  type OfferContentOptions,
+  type ConsumerContentOptions,
+} from './mediasoupContents';
+export {
+  iceUdpTransportOf,
+  dtlsParametersOf,
+  type WebRtcTransportParameters,
+  type TransportOptions,
+} from './mediasoupTransport';

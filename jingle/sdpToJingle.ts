@@ -213,15 +213,25 @@ function sourcesOf(media: MediaDescription): Source[] {
     );
   }
   // Unified Plan carries the track's msid on the m-line (Firefox only there): copy it to each source.
-  const msid = media.msid?.[0];
-  if (msid) {
-    const value = msid.appdata === undefined ? msid.id : `${msid.id} ${msid.appdata}`;
+  const value = msidOf(media);
+  if (value !== undefined) {
     for (const source of sources.values()) {
       if (!source.parameters.some((p) => p.name === 'msid'))
         source.parameters.push({ name: 'msid', value });
     }
   }
   return [...sources.values()];
+}
+
+/** The m-line's `a=msid` value; sdp-transform leaves ids with braces (Firefox) in `invalid`. */
+function msidOf(media: MediaDescription): string | undefined {
+  const msid = media.msid?.[0];
+  if (msid) return msid.appdata === undefined ? String(msid.id) : `${msid.id} ${msid.appdata}`;
+  for (const line of media.invalid ?? []) {
+    const match = /^msid:(\S+(?: \S+)?)$/.exec(line.value);
+    if (match?.[1]) return match[1];
+  }
+  return undefined;
 }
 
 function transportOf(session: SessionDescription, media: MediaDescription): IceUdpTransport {

@@ -1,0 +1,516 @@
+/**
+ * The SDP side of one Jingle session, for a party that runs an
+ * RTCPeerConnection (a browser, a Node bot). It keeps every content the
+ * session ever had in a stable order (m-line order never changes; a removed
+ * content stays as a rejected, port-0 m-line, as Unified Plan requires), the
+ * remote party's latest description of each, and the local transport.
+ *
+ * Remote stanzas go in through `apply`, which says what to do with the
+ * peer connection: set a remote offer or answer (rendered here), add trickled
+ * candidates, or nothing. Local SDP goes in through `accept`, `acceptContents`,
+ * `addContents`, `initiate` and `transportInfo`, which build the payloads to
+ * send. Pure: no I/O, no timers; the caller owns the RTCPeerConnection.
+ */
+import { JingleError, badRequest } from './JingleError';
+import {
+  otherRole,
+  type ContentGroup,
+  type IceUdpTransport,
+  type JingleContent,
+  type JinglePayload,
+  type JingleReason,
+  type Role,
+  type SessionInfo,
+} from './model';
+import { err, ok, type Result } from './result';
+import { candidateLine, parseCandidateLine } from './sdpCandidates';
+import { jingleToSdp, type MediaSection, type SdpType } from './jingleToSdp';
+import { sdpToJingle, type JingleContents } from './sdpToJingle';
+import { mergeTransport, sameIceCredentials } from './transportUpdates';
+
+export interface JingleSessionOptions {
+  sid: string;
+  localRole: Role;
+  /** Full JID written as initiator/responder in payloads this session builds. */
+  localJid?: string;
+  /** The remote party is an ICE-lite agent (mediasoup): rendered SDP says a=ice-lite. */
+  remoteIceLite?: boolean;
+}
+
+export interface SessionContent {
+  readonly name: string;
+  readonly creator: Role;
+  /** The remote party's latest description of the content. */
+  readonly remote: JingleContent | undefined;
+  /** The local party's latest description (from local SDP). */
+  readonly local: JingleContent | undefined;
+  /** Removed or refused: a port-0 m-line from now on. */
+  readonly rejected: boolean;
+}
+
+/** An RTCIceCandidateInit; an empty `candidate` is the end-of-candidates marker. */
+export interface TrickleCandidate {
+  candidate: string;
+  sdpMid: string;
+  sdpMLineIndex: number;
+  usernameFragment?: string;
+}
+
+/** What the peer connection must do after a remote payload. */
+export type RemoteAction =
+  | { kind: 'description'; type: SdpType; sdp: string; added: string[]; removed: string[] }
+  | { kind: 'candidates'; candidates: TrickleCandidate[] }
+  | { kind: 'terminate'; reason?: JingleReason }
+  | { kind: 'info'; info?: SessionInfo }
+  | { kind: 'none' };
+
+interface Slot {
+  name: string;
+  creator: Role;
+  remote: JingleContent | undefined;
+  local: JingleContent | undefined;
+  rejected: boolean;
+}
+
+type SessionState = 'new' | 'pending' | 'active' | 'ended';
+
+export class JingleSession {
+  readonly sid: string;
+  readonly localRole: Role;
+  readonly remoteRole: Role;
+  private readonly options: JingleSessionOptions;
+  private readonly slots: Slot[] = [];
+  private groups: ContentGroup[] = [];
+  private state: SessionState = 'new';
+  /** Names of local content-add contents awaiting content-accept/reject. */
+  private pending: string[] = [];
+  private version = 0;
+  private localTransport: IceUdpTransport | undefined;
+
+  constructor(options: JingleSessionOptions) {
+    this.options = options;
+    this.sid = options.sid;
+    this.localRole = options.localRole;
+    this.remoteRole = otherRole(options.localRole);
+  }
+
+  get contents(): readonly SessionContent[] {
+    return this.slots.map((s) => ({ ...s }));
+  }
+
+  get ended(): boolean {
+    return this.state === 'ended';
+  }
+
+  /** Applies a remote payload (already parsed and addressed to this session). */
+  apply(payload: JinglePayload): Result<RemoteAction, JingleError> {
+    if (payload.sid !== this.sid) {
+      return err(
+        new JingleError('item-not-found', 'jingle.@sid', 'unknown session', {
+          jingleCondition: 'unknown-session',
+        }),
+      );
+    }
+    if (this.state === 'ended') return err(outOfOrder(payload.action, 'the session has ended'));
+    switch (payload.action) {
+      case 'session-initiate':
+        if (this.localRole !== 'responder' || this.state !== 'new')
+          return err(outOfOrder(payload.action));
+        this.state = 'pending';
+        this.groups = payload.groups;
+        return this.addRemote(payload.contents);
+      case 'content-add':
+        if (this.state === 'new') return err(outOfOrder(payload.action));
+        if (this.pending.length > 0) {
+          return err(
+            new JingleError('unexpected-request', 'jingle', 'content-add crossed ours', {
+              jingleCondition: 'tie-break',
+            }),
+          );
+        }
+        if (payload.groups.length > 0) this.groups = payload.groups;
+        return this.addRemote(payload.contents);
+      case 'session-accept':
+      case 'content-accept':
+      case 'transport-accept':
+        return this.acceptRemote(payload);
+      case 'content-reject':
+        return this.rejectPending(payload.contents);
+      case 'content-remove':
+        return this.removeRemote(payload.contents);
+      case 'content-modify':
+      case 'description-info':
+      case 'transport-replace':
+        return this.updateRemote(payload.contents, payload.action);
+      case 'transport-info':
+        return this.trickle(payload.contents);
+      case 'session-terminate':
+        this.state = 'ended';
+        return ok(
+          payload.reason ? { kind: 'terminate', reason: payload.reason } : { kind: 'terminate' },
+        );
+      case 'session-info':
+        return ok(payload.info ? { kind: 'info', info: payload.info } : { kind: 'info' });
+      case 'security-info':
+      case 'transport-reject':
+        return ok({ kind: 'none' });
+    }
+  }
+
+  /** The remote party's current description as SDP, every content in m-line order. */
+  remoteDescription(type: SdpType): Result<string, JingleError> {
+    const sections: MediaSection[] = [];
+    for (const slot of this.slots) {
+      const content = slot.remote ?? slot.local;
+      if (!content || (!slot.remote && !slot.rejected)) {
+        return err(badRequest(`content[${slot.name}]`, 'no description from the remote party yet'));
+      }
+      sections.push({ content, rejected: slot.rejected });
+    }
+    this.version++;
+    return jingleToSdp(sections, this.groups, {
+      role: this.remoteRole,
+      type,
+      sessionId: numericId(this.sid),
+      sessionVersion: this.version,
+      iceLite: this.options.remoteIceLite === true,
+      defaultSetup: type === 'answer' ? this.answerSetup() : 'actpass',
+    });
+  }
+
+  /** session-initiate from the local offer (local initiator). */
+  initiate(localOffer: string): Result<JinglePayload, JingleError> {
+    if (this.localRole !== 'initiator' || this.state !== 'new')
+      return err(outOfOrder('session-initiate'));
+    const converted = this.fromLocal(localOffer);
+    if (!converted.ok) return converted;
+    for (const content of converted.value.contents) this.slots.push(slotOf(content, 'local'));
+    this.groups = converted.value.groups;
+    this.state = 'pending';
+    return ok(this.payload('session-initiate', converted.value.contents, converted.value.groups));
+  }
+
+  /** session-accept from the local answer to the remote session-initiate. */
+  accept(localAnswer: string): Result<JinglePayload, JingleError> {
+    if (this.localRole !== 'responder' || this.state !== 'pending')
+      return err(outOfOrder('session-accept'));
+    const converted = this.updateLocal(localAnswer);
+    if (!converted.ok) return converted;
+    this.state = 'active';
+    return ok(this.payload('session-accept', converted.value.contents, converted.value.groups));
+  }
+
+  /** content-accept for the named contents (those of the remote content-add) from the local answer. */
+  acceptContents(
+    localAnswer: string,
+    names: readonly string[],
+  ): Result<JinglePayload, JingleError> {
+    const converted = this.updateLocal(localAnswer, names);
+    if (!converted.ok) return converted;
+    return ok(this.payload('content-accept', converted.value.contents, []));
+  }
+
+  /** content-add for the m-lines of a local offer that the session does not know yet. */
+  addContents(localOffer: string): Result<JinglePayload, JingleError> {
+    if (this.state !== 'active' && this.state !== 'pending') return err(outOfOrder('content-add'));
+    const known = new Set(this.slots.map((s) => s.name));
+    const converted = this.fromLocal(localOffer, (mid) =>
+      known.has(mid) ? this.creatorOf(mid) : this.localRole,
+    );
+    if (!converted.ok) return converted;
+    const added = converted.value.contents.filter((c) => !known.has(c.name));
+    if (added.length === 0) return err(badRequest('sdp', 'the offer has no new m-line'));
+    for (const content of added) this.slots.push(slotOf(content, 'local'));
+    this.pending = added.map((c) => c.name);
+    this.groups = converted.value.groups;
+    return ok(this.payload('content-add', added, converted.value.groups));
+  }
+
+  /** content-remove of local or remote contents; they become rejected m-lines. */
+  removeContents(names: readonly string[], reason?: JingleReason): JinglePayload {
+    const removed = this.slots.filter((s) => names.includes(s.name) && !s.rejected);
+    for (const slot of removed) slot.rejected = true;
+    const payload = this.payload(
+      'content-remove',
+      removed.map((s) => ({ name: s.name, creator: s.creator })),
+      [],
+    );
+    if (reason) payload.reason = reason;
+    return payload;
+  }
+
+  /** transport-info for one local candidate; an empty or null candidate says gathering is complete. */
+  transportInfo(candidate: {
+    candidate?: string | null;
+    sdpMid?: string | null;
+  }): Result<JinglePayload, JingleError> {
+    const slot = this.slots.find((s) => s.name === candidate.sdpMid);
+    if (!slot) return err(badRequest('sdpMid', `unknown content ${String(candidate.sdpMid)}`));
+    const transport: IceUdpTransport = {
+      candidates: [],
+      fingerprints: [],
+      gatheringComplete: false,
+    };
+    if (this.localTransport?.ufrag !== undefined) transport.ufrag = this.localTransport.ufrag;
+    if (this.localTransport?.pwd !== undefined) transport.pwd = this.localTransport.pwd;
+    if (!candidate.candidate) {
+      transport.gatheringComplete = true;
+    } else {
+      const parsed = parseCandidateLine(candidate.candidate);
+      if (!parsed) return err(badRequest('candidate', 'not a usable ICE candidate'));
+      transport.candidates.push(parsed);
+    }
+    return ok(
+      this.payload('transport-info', [{ name: slot.name, creator: slot.creator, transport }], []),
+    );
+  }
+
+  /** transport-info with the full local transport of every live content (after an ICE restart). */
+  restartTransport(localSdp: string): Result<JinglePayload, JingleError> {
+    const converted = this.updateLocal(localSdp);
+    if (!converted.ok) return converted;
+    const contents = converted.value.contents.flatMap((c) =>
+      c.transport ? [{ name: c.name, creator: c.creator, transport: c.transport }] : [],
+    );
+    return ok(this.payload('transport-info', contents, []));
+  }
+
+  terminate(reason: JingleReason = { condition: 'success' }): JinglePayload {
+    this.state = 'ended';
+    const payload = this.payload('session-terminate', [], []);
+    payload.reason = reason;
+    return payload;
+  }
+
+  private payload(
+    action: JinglePayload['action'],
+    contents: JingleContent[],
+    groups: ContentGroup[],
+  ): JinglePayload {
+    const payload: JinglePayload = { action, sid: this.sid, contents, groups };
+    if (this.options.localJid !== undefined) {
+      if (this.localRole === 'initiator' && action === 'session-initiate')
+        payload.initiator = this.options.localJid;
+      if (this.localRole === 'responder' && action === 'session-accept')
+        payload.responder = this.options.localJid;
+    }
+    return payload;
+  }
+
+  private creatorOf(name: string): Role {
+    return this.slots.find((s) => s.name === name)?.creator ?? this.remoteRole;
+  }
+
+  private fromLocal(
+    sdp: string,
+    creator?: (mid: string) => Role,
+    mids?: readonly string[],
+  ): Result<JingleContents, JingleError> {
+    const options = {
+      role: this.localRole,
+      creator: creator ?? ((mid: string) => this.creatorOf(mid)),
+    };
+    const converted = sdpToJingle(sdp, mids ? { ...options, mids } : options);
+    if (converted.ok) this.rememberLocalTransport(converted.value);
+    return converted;
+  }
+
+  private updateLocal(sdp: string, names?: readonly string[]): Result<JingleContents, JingleError> {
+    const converted = this.fromLocal(sdp, undefined, names);
+    if (!converted.ok) return converted;
+    for (const content of converted.value.contents) {
+      const slot = this.slots.find((s) => s.name === content.name);
+      if (!slot) return err(badRequest(`sdp.m[${content.name}]`, 'not a content of this session'));
+      slot.local = content;
+    }
+    for (const name of converted.value.rejected) {
+      const slot = this.slots.find((s) => s.name === name);
+      if (slot) slot.rejected = true;
+    }
+    return converted;
+  }
+
+  private rememberLocalTransport(converted: JingleContents): void {
+    const transport = converted.contents.find((c) => c.transport?.ufrag !== undefined)?.transport;
+    if (transport) this.localTransport = transport;
+  }
+
+  /** Our setup is known from local SDP; the remote answer takes the other role. */
+  private answerSetup(): 'active' | 'passive' {
+    const setup = this.localTransport?.fingerprints[0]?.setup;
+    return setup === 'active' ? 'passive' : 'active';
+  }
+
+  private addRemote(contents: readonly JingleContent[]): Result<RemoteAction, JingleError> {
+    for (const content of contents) {
+      if (this.slots.some((s) => s.name === content.name)) {
+        return err(badRequest(`jingle.content[${content.name}]`, 'a content of this name exists'));
+      }
+      if (!content.description && !content.transport?.sctp) {
+        return err(badRequest(`jingle.content[${content.name}]`, 'no description'));
+      }
+    }
+    for (const content of contents) this.slots.push(slotOf(content, 'remote'));
+    if (!this.groups.some((g) => contents.every((c) => g.contents.includes(c.name)))) {
+      const bundle = this.groups.find((g) => g.semantics === 'BUNDLE');
+      if (bundle) bundle.contents = [...bundle.contents, ...contents.map((c) => c.name)];
+    }
+    return this.describe(
+      'offer',
+      contents.map((c) => c.name),
+      [],
+    );
+  }
+
+  private acceptRemote(payload: JinglePayload): Result<RemoteAction, JingleError> {
+    const { action } = payload;
+    if (
+      action === 'session-accept'
+        ? this.localRole !== 'initiator' || this.state !== 'pending'
+        : this.state === 'new'
+    ) {
+      return err(outOfOrder(action));
+    }
+    const found = this.findSlots(payload.contents);
+    if (!found.ok) return found;
+    for (const [slot, content] of found.value) slot.remote = mergeContent(slot.remote, content);
+    if (action === 'session-accept') this.state = 'active';
+    if (action !== 'transport-accept') {
+      // What the answer left out is refused: the remote answer must still have its m-line.
+      const waiting = action === 'session-accept' ? this.slots.map((s) => s.name) : this.pending;
+      for (const slot of this.slots)
+        if (waiting.includes(slot.name) && !slot.remote) slot.rejected = true;
+      this.pending = [];
+    }
+    if (payload.groups.length > 0) this.groups = payload.groups;
+    return this.describe('answer', [], []);
+  }
+
+  private rejectPending(contents: readonly JingleContent[]): Result<RemoteAction, JingleError> {
+    const found = this.findSlots(contents);
+    if (!found.ok) return found;
+    for (const [slot] of found.value) slot.rejected = true;
+    this.pending = this.pending.filter((name) => !contents.some((c) => c.name === name));
+    return this.describe(
+      'answer',
+      [],
+      contents.map((c) => c.name),
+    );
+  }
+
+  private removeRemote(contents: readonly JingleContent[]): Result<RemoteAction, JingleError> {
+    const found = this.findSlots(contents);
+    if (!found.ok) return found;
+    const removed = found.value.filter(([slot]) => !slot.rejected).map(([slot]) => slot);
+    for (const slot of removed) slot.rejected = true;
+    if (removed.length === 0) return ok({ kind: 'none' });
+    return this.describe(
+      'offer',
+      [],
+      removed.map((s) => s.name),
+    );
+  }
+
+  private updateRemote(
+    contents: readonly JingleContent[],
+    action: string,
+  ): Result<RemoteAction, JingleError> {
+    if (this.state !== 'active') return err(outOfOrder(action));
+    const found = this.findSlots(contents);
+    if (!found.ok) return found;
+    for (const [slot, content] of found.value) slot.remote = mergeContent(slot.remote, content);
+    return this.describe('offer', [], []);
+  }
+
+  private trickle(contents: readonly JingleContent[]): Result<RemoteAction, JingleError> {
+    if (this.state === 'new') return err(outOfOrder('transport-info'));
+    const found = this.findSlots(contents);
+    if (!found.ok) return found;
+    const candidates: TrickleCandidate[] = [];
+    let restart = false;
+    for (const [slot, content] of found.value) {
+      const transport = content.transport;
+      if (!transport || !slot.remote) continue;
+      const current = slot.remote.transport;
+      if (current && !sameIceCredentials(current, transport)) {
+        // New ufrag/pwd: an ICE restart, which needs a new offer/answer.
+        slot.remote = { ...slot.remote, transport: { ...transport } };
+        restart = true;
+        continue;
+      }
+      slot.remote = { ...slot.remote, transport: mergeTransport(current, transport) };
+      const index = this.slots.indexOf(slot);
+      const ufrag = transport.ufrag ?? current?.ufrag;
+      for (const c of transport.candidates) {
+        const init: TrickleCandidate = {
+          candidate: candidateLine(c),
+          sdpMid: slot.name,
+          sdpMLineIndex: index,
+        };
+        if (ufrag !== undefined) init.usernameFragment = ufrag;
+        candidates.push(init);
+      }
+      if (transport.gatheringComplete)
+        candidates.push({ candidate: '', sdpMid: slot.name, sdpMLineIndex: index });
+    }
+    if (restart) return this.describe('offer', [], []);
+    return ok({ kind: 'candidates', candidates });
+  }
+
+  private findSlots(
+    contents: readonly JingleContent[],
+  ): Result<[Slot, JingleContent][], JingleError> {
+    const found: [Slot, JingleContent][] = [];
+    for (const content of contents) {
+      const slot = this.slots.find((s) => s.name === content.name);
+      if (!slot)
+        return err(
+          badRequest(`jingle.content[${content.name}]`, 'no such content in this session'),
+        );
+      found.push([slot, content]);
+    }
+    return ok(found);
+  }
+
+  private describe(
+    type: SdpType,
+    added: string[],
+    removed: string[],
+  ): Result<RemoteAction, JingleError> {
+    const sdp = this.remoteDescription(type);
+    if (!sdp.ok) return sdp;
+    return ok({ kind: 'description', type, sdp: sdp.value, added, removed });
+  }
+}
+
+function slotOf(content: JingleContent, side: 'local' | 'remote'): Slot {
+  return {
+    name: content.name,
+    creator: content.creator,
+    remote: side === 'remote' ? content : undefined,
+    local: side === 'local' ? content : undefined,
+    rejected: false,
+  };
+}
+
+/** A later description of a content replaces the parts it carries and keeps the rest. */
+function mergeContent(previous: JingleContent | undefined, next: JingleContent): JingleContent {
+  if (!previous) return next;
+  const merged: JingleContent = { ...previous, ...next };
+  if (!next.description && previous.description) merged.description = previous.description;
+  if (next.transport) merged.transport = mergeTransport(previous.transport, next.transport);
+  return merged;
+}
+
+function outOfOrder(action: string, message = `${action} is not expected now`): JingleError {
+  return new JingleError('unexpected-request', 'jingle.@action', message, {
+    jingleCondition: 'out-of-order',
+  });
+}
+
+/** A decimal o= session id derived from the sid (FNV-1a), stable for the session. */
+function numericId(sid: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < sid.length; i++) hash = Math.imul(hash ^ sid.charCodeAt(i), 0x01000193) >>> 0;
+  return String(hash + 1);
+}

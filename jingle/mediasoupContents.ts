@@ -1,0 +1,129 @@
+/**
+ * Focus side, mediasoup → participant: the contents the focus offers.
+ * - `offerContent`: the participant's own mic or camera (it sends, the
+ *   router receives), from the router's RtpCapabilities;
+ * - `consumerContent`: one remote track (a mediasoup Consumer), receive-only
+ *   for the participant, with its SSRC, RTX SSRC (FID group), cname and msid.
+ */
+import type { types } from 'mediasoup';
+import { payloadTypeOf } from './mediasoupCodecs';
+import type {
+  IceUdpTransport,
+  JingleContent,
+  MediaKind,
+  PayloadType,
+  Role,
+  RtpDescription,
+  Senders,
+  Source,
+} from './model';
+
+export interface OfferContentOptions {
+  /** Content name, which becomes the participant's mid (keep it short: at most 16 characters). */
+  name: string;
+  kind: MediaKind;
+  /** Default 'both' (Confab's audio and video contents). */
+  senders?: Senders;
+  /** Default 'initiator' (the focus). */
+  creator?: Role;
+  transport?: IceUdpTransport;
+}
+
+/** The content on which a participant sends its own track to the router. */
+export function offerContent(
+  routerRtpCapabilities: types.RtpCapabilities,
+  options: OfferContentOptions,
+): JingleContent {
+  const payloadTypes = (routerRtpCapabilities.codecs ?? [])
+    .filter((c) => c.kind === options.kind)
+    .flatMap((c) => payloadTypeOf(c) ?? []);
+  const headerExtensions = (routerRtpCapabilities.headerExtensions ?? [])
+    .filter(
+      (h) =>
+        h.kind === options.kind &&
+        (h.direction ?? 'sendrecv') !== 'sendonly' &&
+        h.direction !== 'inactive',
+    )
+    .map((h) => ({ id: h.preferredId, uri: h.uri }));
+  const content: JingleContent = {
+    name: options.name,
+    creator: options.creator ?? 'initiator',
+    senders: options.senders ?? 'both',
+    description: description(options.kind, payloadTypes, headerExtensions, []),
+  };
+  if (options.transport) content.transport = options.transport;
+  return content;
+}
+
+export interface ConsumerContentOptions {
+  kind: MediaKind;
+  /**
+   * consumer.rtpParameters. Its `mid` is the content name: mediasoup tags the
+   * consumer's RTP with that MID, so the participant's m-line must carry it.
+   * Choose it with `transport.consume({ mid })` (at most 16 characters).
+   */
+  rtpParameters: types.RtpParameters;
+  /** msid the participant will see: the sending participant's stream and track ids. */
+  streamId: string;
+  trackId: string;
+  /** Default 'initiator' (the focus). */
+  creator?: Role;
+  /** Default 'initiator': only the focus sends. */
+  senders?: Senders;
+  transport?: IceUdpTransport;
+}
+
+/** A receive-only content carrying one consumer's stream, named by the consumer's mid. */
+export function consumerContent(options: ConsumerContentOptions): JingleContent {
+  const { rtpParameters } = options;
+  if (!rtpParameters.mid) throw new TypeError('consumer rtpParameters without mid');
+  const payloadTypes = rtpParameters.codecs.flatMap((c) => payloadTypeOf(c) ?? []);
+  const headerExtensions = (rtpParameters.headerExtensions ?? []).map((h) => ({
+    id: h.id,
+    uri: h.uri,
+  }));
+  const encoding = rtpParameters.encodings?.[0];
+  const parameters = [
+    ...(rtpParameters.rtcp?.cname ? [{ name: 'cname', value: rtpParameters.rtcp.cname }] : []),
+    { name: 'msid', value: `${options.streamId} ${options.trackId}` },
+  ];
+  const sources: Source[] = [];
+  const ssrcGroups: RtpDescription['ssrcGroups'] = [];
+  if (encoding?.ssrc !== undefined) {
+    sources.push({ ssrc: encoding.ssrc, parameters });
+    if (encoding.rtx?.ssrc !== undefined) {
+      sources.push({ ssrc: encoding.rtx.ssrc, parameters: parameters.map((p) => ({ ...p })) });
+      ssrcGroups.push({ semantics: 'FID', ssrcs: [encoding.ssrc, encoding.rtx.ssrc] });
+    }
+  }
+  const d = description(options.kind, payloadTypes, headerExtensions, sources);
+  d.ssrcGroups = ssrcGroups;
+  const content: JingleContent = {
+    name: rtpParameters.mid,
+    creator: options.creator ?? 'initiator',
+    senders: options.senders ?? 'initiator',
+    description: d,
+  };
+  if (options.transport) content.transport = options.transport;
+  return content;
+}
+
+function description(
+  media: MediaKind,
+  payloadTypes: PayloadType[],
+  headerExtensions: RtpDescription['headerExtensions'],
+  sources: Source[],
+): RtpDescription {
+  return {
+    media,
+    payloadTypes,
+    rtcpMux: true,
+    rtcpFeedback: [],
+    headerExtensions,
+    extmapAllowMixed: false,
+    sources,
+    ssrcGroups: [],
+    rids: [],
+    ridGroups: [],
+  };
+}
