@@ -11,9 +11,7 @@ test:
 	@npm run --silent lint
 	@npm run --silent typecheck
 	@mkdir -p test/artifacts
-	@# --forceExit: @roamhq/wrtc's native finalizers crash a Node process that
-	@# exits naturally after using it; an explicit exit skips them.
-	@npx jest --forceExit --json --outputFile=test/artifacts/jest-results.json
+	@npx jest --json --outputFile=test/artifacts/jest-results.json
 
 bench:
 	@scripts/setup bench

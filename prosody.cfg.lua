@@ -39,6 +39,8 @@ c2s_require_encryption = true
 allow_unencrypted_plain_auth = false
 allow_registration = false
 archive_expires_after = "1w"
+-- A client that drops off stays "present" this long, so it can resume; then it leaves its rooms.
+smacks_hibernation_time = 60
 
 -- Federation (s2s). With s2s_secure_auth = true every remote server must present a
 -- certificate valid for its domain; false also accepts dialback (DNS-based) trust, which

@@ -42,6 +42,11 @@ export interface ProsodySettings {
   c2sRequireEncryption: boolean;
   /** Treat WebSocket connections as secure (TLS is terminated by a proxy in front). */
   websocketSecure: boolean;
+  /**
+   * How long a client that vanished without closing its stream stays in rooms
+   * (XEP-0198 resumption). Short, so the conference drops a crashed participant soon.
+   */
+  smacksHibernationSeconds: number;
   federation: {
     enabled: boolean;
     /** Require valid certificates from remote servers (no dialback-only trust). */
@@ -168,6 +173,10 @@ export function renderProsodyConfig(s: ProsodySettings, style: RenderStyle = 'ru
   line(`allow_unencrypted_plain_auth = ${luaBool(!s.c2sRequireEncryption)}`);
   line(`allow_registration = ${luaBool(s.allowRegistration)}`);
   line(`archive_expires_after = "1w"`);
+  doc(
+    'A client that drops off stays "present" this long, so it can resume; then it leaves its rooms.',
+  );
+  line(`smacks_hibernation_time = ${s.smacksHibernationSeconds}`);
   blank();
 
   doc(

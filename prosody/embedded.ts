@@ -19,6 +19,7 @@ export interface EmbeddedProsodyOptions {
   federation?: Partial<ProsodySettings['federation']> & { enabled: boolean };
   certificates?: string;
   logLevel?: ProsodySettings['log']['level'];
+  smacksHibernationSeconds?: number;
 }
 
 export function embeddedProsodySettings(o: EmbeddedProsodyOptions): ProsodySettings {
@@ -41,6 +42,7 @@ export function embeddedProsodySettings(o: EmbeddedProsodyOptions): ProsodySetti
     allowRegistration: o.allowRegistration ?? false,
     c2sRequireEncryption: false,
     websocketSecure: true,
+    smacksHibernationSeconds: o.smacksHibernationSeconds ?? 60,
     federation: {
       enabled: o.federation?.enabled ?? false,
       secureAuth: o.federation?.secureAuth ?? false,

@@ -29,6 +29,7 @@ export const referenceSettings: ProsodySettings = {
   allowRegistration: false,
   c2sRequireEncryption: true,
   websocketSecure: true,
+  smacksHibernationSeconds: 60,
   federation: { enabled: true, secureAuth: true, insecureDomains: [], secureDomains: [] },
   turn: {
     host: `turn.${REFERENCE_DOMAIN}`,

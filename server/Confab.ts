@@ -11,6 +11,10 @@ import { ComponentConnection } from '../component/ComponentConnection';
 import { ProsodyProcess } from '../prosody/ProsodyProcess';
 import { embeddedProsodySettings } from '../prosody/embedded';
 import type { ServerConfig } from './config';
+import type { FocusConfig } from '../focus/config';
+import { Focus } from '../focus/Focus';
+import { MediasoupSfu } from '../focus/sfu/MediasoupSfu';
+import { renderFocusMetrics } from './metrics';
 import { HttpServer, sendJson, WEBSOCKET_PATH } from './HttpServer';
 import { loadOrCreateSecrets } from './secrets';
 
@@ -18,6 +22,7 @@ const log = createLogger('confab');
 
 export interface ConfabConfig {
   server: ServerConfig;
+  focus: FocusConfig;
   /** Directory of the built web client, if any. */
   webClientDir?: string;
 }
@@ -27,6 +32,8 @@ export class Confab {
   private closed = false;
   prosody: ProsodyProcess | null = null;
   component!: ComponentConnection;
+  sfu!: MediasoupSfu;
+  focus!: Focus;
   http!: HttpServer;
   /** Ports actually in use, after free ports were picked. */
   readonly ports = { c2s: 0, s2s: 0, component: 0, prosodyHttp: 0, http: 0 };
@@ -77,12 +84,16 @@ export class Confab {
         allowRegistration: p.allowRegistration,
         federation: { enabled: p.federation },
         certificates: p.certificates,
+        smacksHibernationSeconds: p.sessionHibernation,
       });
       const prosodyLog = createLogger('prosody');
       this.prosody = new ProsodyProcess(settings, server.dataDir, (line) => prosodyLog.debug(line));
       this.closers.push(() => this.prosody?.stop() ?? Promise.resolve());
       await this.prosody.start();
     }
+
+    this.sfu = await MediasoupSfu.create(this.config.focus);
+    this.closers.push(() => this.sfu.close());
 
     this.component = new ComponentConnection({
       host: p.componentHost,
@@ -92,6 +103,13 @@ export class Confab {
       identity: { category: 'conference', type: 'text', name: 'Confab focus' },
     });
     this.closers.push(() => this.component.close());
+    this.focus = new Focus(this.component, this.sfu, {
+      domain: server.domain,
+      localDomains: [`guest.${server.domain}`],
+      mucDomain: `conference.${server.domain}`,
+      config: this.config.focus,
+    });
+    this.closers.push(() => this.focus.close());
     await this.component.start();
 
     this.http = new HttpServer({
@@ -103,6 +121,20 @@ export class Confab {
     this.http.route('/health', (_req, res) => {
       const health = this.health();
       sendJson(res, health.ok ? 200 : 503, health);
+    });
+    // What the web client needs to know to log in and find rooms.
+    this.http.route('/client-config.json', (_req, res) =>
+      sendJson(res, 200, {
+        domain: server.domain,
+        guestDomain: `guest.${server.domain}`,
+        mucDomain: `conference.${server.domain}`,
+        focusDomain: `focus.${server.domain}`,
+        websocketPath: WEBSOCKET_PATH,
+      }),
+    );
+    this.http.route('/metrics', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+      res.end(renderFocusMetrics(this.focus.counts()));
     });
     this.closers.push(() => this.http.close());
     await this.http.start();
@@ -126,7 +158,7 @@ export class Confab {
     const http = `http://${server.http.address === '0.0.0.0' ? 'localhost' : server.http.address}:${this.ports.http}`;
     const rows: [string, string][] = [
       ['Web client', `${server.publicUrl}/<room>   e.g. ${server.publicUrl}/welcome`],
-      ['Health', `${http}/health`],
+      ['Health', `${http}/health   metrics: ${http}/metrics`],
       ['XMPP domain', `${d}  (guests: guest.${d}, rooms: conference.${d}, focus: focus.${d})`],
       [
         'XMPP clients',

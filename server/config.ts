@@ -24,6 +24,7 @@ export const SERVER_KEYS = [
   'prosody.allow-registration',
   'prosody.federation',
   'prosody.certificates',
+  'prosody.session-hibernation',
 ] as const;
 
 export interface ServerConfig {
@@ -49,6 +50,8 @@ export interface ServerConfig {
     allowRegistration: boolean;
     federation: boolean;
     certificates: string | undefined;
+    /** Seconds a vanished client stays in rooms before it is dropped. */
+    sessionHibernation: number;
   };
 }
 
@@ -87,6 +90,7 @@ export function readServerConfig(r: ConfigReader, projectRoot: string): ServerCo
       allowRegistration: r.bool('prosody.allow-registration', embedded),
       federation: r.bool('prosody.federation', false),
       certificates: r.optionalString('prosody.certificates'),
+      sessionHibernation: r.int('prosody.session-hibernation', 60, 1, 3600),
     },
   };
 }

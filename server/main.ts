@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { ConfigReader, loadSettings } from '../common/config';
 import { errorMessage } from '../common/errors';
 import { createLogger } from '../common/logger';
+import { FOCUS_KEYS, readFocusConfig } from '../focus/config';
 import { readServerConfig, SERVER_KEYS } from './config';
 import { Confab } from './Confab';
 
@@ -21,15 +22,15 @@ function configFileArgument(argv: string[]): string | undefined {
 
 async function main(): Promise<void> {
   const settings = loadSettings({
-    knownKeys: SERVER_KEYS,
+    knownKeys: [...SERVER_KEYS, ...FOCUS_KEYS],
     env: process.env,
     file: configFileArgument(process.argv),
   });
   const reader = new ConfigReader(settings);
-  const server = readServerConfig(reader, projectRoot);
   const webClientDir = join(projectRoot, 'web-client', 'dist');
   const confab = await Confab.start({
-    server,
+    server: readServerConfig(reader, projectRoot),
+    focus: readFocusConfig(reader),
     webClientDir: existsSync(webClientDir) ? webClientDir : undefined,
   });
   console.log(confab.banner());

@@ -7,6 +7,7 @@ import { InvalidStateError } from '../../common/errors';
 import { TypedEmitter } from '../../common/TypedEmitter';
 import type {
   ProducerAppData,
+  RtpCounts,
   SfuConsumer,
   SfuConsumerEvents,
   SfuCounts,
@@ -87,6 +88,7 @@ export class MediasoupEndpoint extends TypedEmitter<SfuEndpointEvents> implement
       get closed() {
         return producer.closed;
       },
+      stats: async () => sumRtp(await producer.getStats(), 'inbound-rtp'),
       close: () => producer.close(),
     };
   }
@@ -94,11 +96,17 @@ export class MediasoupEndpoint extends TypedEmitter<SfuEndpointEvents> implement
   async consume(
     producerId: string,
     rtpCapabilities: ms.RtpCapabilities,
+    mid: string,
   ): Promise<SfuConsumer | null> {
     this.assertOpen();
     if (!(await this.host.ensureOn(producerId, this.router))) return null;
     if (!this.router.canConsume({ producerId, rtpCapabilities })) return null;
-    const consumer = await this.transport.consume({ producerId, rtpCapabilities, paused: true });
+    const consumer = await this.transport.consume({
+      producerId,
+      rtpCapabilities,
+      paused: true,
+      mid,
+    });
     this.consumers.add(consumer);
     this.slot.consumers++;
     consumer.observer.once('close', () => {
@@ -161,7 +169,24 @@ class ConsumerHandle extends TypedEmitter<SfuConsumerEvents> implements SfuConsu
     if (!this.consumer.closed && this.consumer.kind === 'video')
       await this.consumer.requestKeyFrame();
   }
+  async stats(): Promise<RtpCounts> {
+    return sumRtp(await this.consumer.getStats(), 'outbound-rtp');
+  }
   close(): void {
     this.consumer.close();
   }
+}
+
+function sumRtp(
+  stats: readonly { type: string; packetCount?: number; byteCount?: number }[],
+  type: string,
+): RtpCounts {
+  let packets = 0;
+  let bytes = 0;
+  for (const s of stats) {
+    if (s.type !== type) continue;
+    packets += s.packetCount ?? 0;
+    bytes += s.byteCount ?? 0;
+  }
+  return { packets, bytes };
 }

@@ -65,8 +65,16 @@ export interface SfuEndpoint extends Pick<TypedEmitter<SfuEndpointEvents>, 'on' 
     rtpParameters: ms.RtpParameters;
     appData: ProducerAppData;
   }): Promise<SfuProducer>;
-  /** A paused consumer of a producer of the same room, or null if the capabilities cannot receive it. */
-  consume(producerId: string, rtpCapabilities: ms.RtpCapabilities): Promise<SfuConsumer | null>;
+  /**
+   * A paused consumer of a producer of the same room, or null if the
+   * capabilities cannot receive it. `mid` is the receiving content's name: it
+   * goes into the RTP MID header extension, by which the peer demultiplexes.
+   */
+  consume(
+    producerId: string,
+    rtpCapabilities: ms.RtpCapabilities,
+    mid: string,
+  ): Promise<SfuConsumer | null>;
   close(): void;
 }
 
@@ -84,6 +92,8 @@ export interface SfuProducer {
   readonly appData: ProducerAppData;
   /** Number of encodings (simulcast layers). */
   readonly layers: number;
+  /** RTP received so far, over all encodings. */
+  stats(): Promise<RtpCounts>;
   close(): void;
 }
 
@@ -103,5 +113,12 @@ export interface SfuConsumer extends Pick<TypedEmitter<SfuConsumerEvents>, 'on' 
   /** Caps the forwarded simulcast layer (mediasoup picks the best at or below it). */
   setPreferredLayers(spatialLayer: number, temporalLayer?: number): Promise<void>;
   requestKeyFrame(): Promise<void>;
+  /** RTP forwarded so far. */
+  stats(): Promise<RtpCounts>;
   close(): void;
+}
+
+export interface RtpCounts {
+  packets: number;
+  bytes: number;
 }

@@ -66,6 +66,7 @@ export async function startTestXmpp(options: TestXmppOptions = {}): Promise<Test
     turn: options.turn,
     federation: options.federation,
     certificates: options.certificates,
+    smacksHibernationSeconds: 2,
     logLevel: (process.env.CONFAB_TEST_PROSODY_LOG as 'debug' | undefined) ?? 'warn',
   });
   const prosody = new ProsodyProcess(settings, dir, () => {});

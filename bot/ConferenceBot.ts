@@ -1,0 +1,322 @@
+/**
+ * A conference participant in Node, for tests and benchmarks: it logs in
+ * (with an account or anonymously), joins a MUC room, asks the focus for the
+ * conference, answers the focus's Jingle with real libwebrtc (@roamhq/wrtc),
+ * sends synthetic audio and video (optionally simulcast), and counts what it
+ * receives from each other participant. It leaves cleanly or crashes on
+ * request.
+ */
+import { client as xmppClient, type Client } from '@xmpp/client';
+import xml, { type Element } from '@xmpp/xml';
+import { RTCPeerConnection, MediaStream } from '@roamhq/wrtc';
+import {
+  JingleSession,
+  NS,
+  parseJingle,
+  serializeJingle,
+  type JinglePayload,
+  type SessionInfo,
+} from '../jingle';
+import { TypedEmitter } from '../common/TypedEmitter';
+import { TimeoutError } from '../common/errors';
+import { StanzaError } from '../component/StanzaError';
+import { JinglePeer } from '../client/JinglePeer';
+import {
+  syntheticAudio,
+  syntheticVideo,
+  type SyntheticTrack,
+  type VideoOptions,
+} from './syntheticMedia';
+import { remoteTrackStats, type RemoteTrackStats } from './stats';
+
+const NS_MUC = 'http://jabber.org/protocol/muc';
+const NS_FOCUS = 'http://jitsi.org/protocol/focus';
+const NS_SPEAKER = 'urn:confab:speaker:0';
+const NS_RECEIVE = 'urn:confab:receive:0';
+
+export interface BotOptions {
+  /** xmpp://host:port or ws://host:port/xmpp-websocket */
+  service: string;
+  /** The login domain (the guest host for anonymous bots). */
+  domain: string;
+  username?: string;
+  password?: string;
+  room: string;
+  nick: string;
+  /** The focus component's domain, e.g. focus.example.org. */
+  focus: string;
+  audio?: boolean;
+  video?: boolean | VideoOptions;
+  /** Simulcast layers of the camera (1: none). */
+  simulcast?: number;
+  iceServers?: RTCIceServer[];
+  iceTransportPolicy?: RTCIceTransportPolicy;
+  /** Ask for the conference right after joining (default true). */
+  requestConference?: boolean;
+  timeoutMs?: number;
+}
+
+export type BotEvents = {
+  session: [JinglePeer];
+  trackadded: [content: string];
+  trackremoved: [content: string];
+  info: [SessionInfo];
+  speaker: [nick: string];
+  message: [Element];
+  ended: [reason: string | undefined];
+};
+
+export class ConferenceBot extends TypedEmitter<BotEvents> {
+  readonly xmpp: Client;
+  peer: JinglePeer | null = null;
+  /** Every Jingle action the focus sent, in order. */
+  readonly received: JinglePayload[] = [];
+  /** Room occupants by nick (the focus included). */
+  readonly occupants = new Map<string, Element>();
+  /** Stanzas the bot sent to the focus, for the benchmarks. */
+  private readonly media: SyntheticTrack[] = [];
+  private readonly localStream = new MediaStream();
+  private readonly timeoutMs: number;
+  private left = false;
+
+  private constructor(readonly options: BotOptions) {
+    super();
+    this.timeoutMs = options.timeoutMs ?? 15000;
+    this.xmpp = xmppClient({
+      service: options.service,
+      domain: options.domain,
+      ...(options.username ? { username: options.username, password: options.password } : {}),
+    });
+    this.xmpp.on('error', () => {});
+    this.xmpp.iqCallee.set(NS.JINGLE, 'jingle', (ctx) => this.onJingle(ctx.stanza));
+    this.xmpp.on('stanza', (stanza) => this.onStanza(stanza));
+  }
+
+  /** Logs in, joins the room and (by default) requests the conference. */
+  static async join(options: BotOptions): Promise<ConferenceBot> {
+    const bot = new ConferenceBot(options);
+    try {
+      await bot.xmpp.start();
+      await bot.joinRoom();
+      if (options.requestConference !== false) await bot.requestConference();
+    } catch (error) {
+      await bot.crash();
+      throw error;
+    }
+    return bot;
+  }
+
+  get jid(): string {
+    return this.xmpp.jid?.toString() ?? '';
+  }
+
+  get occupantJid(): string {
+    return `${this.options.room}/${this.options.nick}`;
+  }
+
+  private async joinRoom(): Promise<void> {
+    const joined = new Promise<void>((resolve, reject) => {
+      const onPresence = (stanza: Element): void => {
+        if (stanza.name !== 'presence' || stanza.attrs.from !== this.occupantJid) return;
+        this.xmpp.off('stanza', onPresence);
+        if (stanza.attrs.type === 'error')
+          reject(StanzaError.fromStanza(stanza) ?? new Error('cannot join'));
+        else resolve();
+      };
+      this.xmpp.on('stanza', onPresence);
+    });
+    await this.xmpp.send(
+      xml(
+        'presence',
+        { to: this.occupantJid },
+        xml('x', { xmlns: NS_MUC }, xml('history', { maxstanzas: 0 })),
+      ),
+    );
+    await withTimeout(joined, this.timeoutMs, 'room join');
+  }
+
+  /** Sends the conference request; rejects with the focus's error. */
+  async requestConference(): Promise<Element> {
+    return this.xmpp.iqCaller.set(
+      xml('conference', { xmlns: NS_FOCUS, room: this.options.room }),
+      this.options.focus,
+      this.timeoutMs,
+    );
+  }
+
+  private onStanza(stanza: Element): void {
+    const from = stanza.attrs.from ?? '';
+    if (stanza.name === 'presence' && from.startsWith(this.options.room + '/')) {
+      const nick = from.slice(this.options.room.length + 1);
+      if (stanza.attrs.type === 'unavailable') this.occupants.delete(nick);
+      else if (!stanza.attrs.type) this.occupants.set(nick, stanza);
+    } else if (stanza.name === 'message' && stanza.attrs.type === 'groupchat') {
+      const speaker = stanza.getChild('dominant-speaker', NS_SPEAKER);
+      if (speaker?.attrs.nick) this.emit('speaker', speaker.attrs.nick);
+      else this.emit('message', stanza);
+    }
+  }
+
+  private onJingle(iq: Element): Element | true {
+    const jingle = iq.getChild('jingle', NS.JINGLE);
+    if (!jingle) return new StanzaError('bad-request').toElement();
+    const parsed = parseJingle(jingle);
+    if (!parsed.ok)
+      return new StanzaError(parsed.error.condition, parsed.error.message).toElement();
+    const payload = parsed.value;
+    this.received.push(payload);
+    if (payload.action === 'session-initiate') {
+      if (this.peer && !this.peer.session.ended) this.peer.close();
+      this.peer = this.startPeer(payload.sid, iq.attrs.from ?? '');
+    }
+    const peer = this.peer;
+    if (!peer || peer.session.sid !== payload.sid) {
+      return new StanzaError('item-not-found', 'unknown session', {
+        app: { name: 'unknown-session', xmlns: NS.JINGLE_ERRORS },
+      }).toElement();
+    }
+    const handled = peer.handle(payload);
+    if (!handled.ok)
+      return new StanzaError(
+        handled.error.condition === 'bad-request' ? 'bad-request' : 'feature-not-implemented',
+        handled.error.message,
+      ).toElement();
+    return true;
+  }
+
+  private startPeer(sid: string, focusJid: string): JinglePeer {
+    const o = this.options;
+    const pc = new RTCPeerConnection({
+      iceServers: o.iceServers ?? [],
+      iceTransportPolicy: o.iceTransportPolicy ?? 'all',
+      bundlePolicy: 'max-bundle',
+    });
+    const tracks: Record<string, MediaStreamTrack | undefined> = {};
+    if (!this.media.length) {
+      if (o.audio !== false) this.media.push(Object.assign(syntheticAudio(), { kind: 'audio' }));
+      if (o.video !== false)
+        this.media.push(
+          Object.assign(syntheticVideo(typeof o.video === 'object' ? o.video : {}), {
+            kind: 'video',
+          }),
+        );
+      for (const m of this.media) this.localStream.addTrack(m.track);
+    }
+    for (const m of this.media) tracks[m.track.kind] = m.track;
+    const session = new JingleSession({
+      sid,
+      localRole: 'responder',
+      localJid: this.jid,
+      remoteIceLite: true,
+    });
+    const peer = new JinglePeer({
+      pc,
+      session,
+      send: (payload) => this.sendJingle(focusJid, payload),
+      localTracks: tracks,
+      localStream: this.localStream,
+      simulcastLayers: o.simulcast ?? 1,
+      trickle: true,
+    });
+    peer.on('trackadded', (name) => this.emit('trackadded', name));
+    peer.on('trackremoved', (name) => this.emit('trackremoved', name));
+    peer.on('info', (info) => this.emit('info', info));
+    peer.on('ended', (reason) => this.emit('ended', reason?.condition));
+    peer.on('error', () => {});
+    this.emit('session', peer);
+    return peer;
+  }
+
+  private async sendJingle(to: string, payload: JinglePayload): Promise<void> {
+    await this.xmpp.iqCaller.request(
+      xml('iq', { type: 'set', to }, serializeJingle(payload)),
+      this.timeoutMs,
+    );
+  }
+
+  /** Per remote track: packets, bytes, decoded frames and resolution. */
+  async stats(): Promise<RemoteTrackStats[]> {
+    if (!this.peer) return [];
+    return remoteTrackStats(this.peer.pc, this.peer.session);
+  }
+
+  /** Waits until `check` holds for the stats, polling. */
+  async waitForStats(
+    check: (stats: RemoteTrackStats[]) => boolean,
+    what: string,
+    timeoutMs = this.timeoutMs,
+  ): Promise<RemoteTrackStats[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const stats = await this.stats();
+      if (check(stats)) return stats;
+      if (Date.now() > deadline)
+        throw new TimeoutError(
+          `${this.options.nick}: timed out waiting for ${what}: ${JSON.stringify(stats.map((s) => [s.content, s.owner, s.packets, s.framesDecoded]))}`,
+        );
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  /** Caps the simulcast layer received on a content (receive constraints). */
+  async setMaxLayer(content: string, spatialLayer: number): Promise<void> {
+    const sid = this.peer?.session.sid ?? '';
+    await this.xmpp.iqCaller.set(
+      xml(
+        'constraints',
+        { xmlns: NS_RECEIVE, sid },
+        xml('content', { name: content, 'max-spatial-layer': spatialLayer }),
+      ),
+      this.options.focus,
+      this.timeoutMs,
+    );
+  }
+
+  /** Sends a raw IQ-set with a Jingle payload built by a test (for hostile-input tests). */
+  async sendRaw(to: string, child: Element): Promise<Element> {
+    return this.xmpp.iqCaller.request(xml('iq', { type: 'set', to }, child), this.timeoutMs);
+  }
+
+  async sendMessage(body: string): Promise<void> {
+    await this.xmpp.send(
+      xml('message', { to: this.options.room, type: 'groupchat' }, xml('body', {}, body)),
+    );
+  }
+
+  /** Leaves cleanly: session-terminate, room exit, stream close. */
+  async leave(): Promise<void> {
+    if (this.left) return;
+    this.left = true;
+    await this.peer?.terminate({ condition: 'success' });
+    await this.xmpp
+      .send(xml('presence', { to: this.occupantJid, type: 'unavailable' }))
+      .catch(() => {});
+    this.stopMedia();
+    await this.xmpp.stop().catch(() => {});
+  }
+
+  /** Disappears abruptly: the socket is destroyed, nothing is said. */
+  async crash(): Promise<void> {
+    if (this.left) return;
+    this.left = true;
+    this.xmpp.reconnect.stop();
+    this.xmpp.socket?.destroy?.();
+    this.peer?.close();
+    this.stopMedia();
+    await this.xmpp.stop().catch(() => {});
+  }
+
+  private stopMedia(): void {
+    for (const m of this.media) m.stop();
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new TimeoutError(`timed out: ${what}`)), ms);
+    }),
+  ]);
+}

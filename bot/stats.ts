@@ -1,0 +1,68 @@
+/**
+ * What a participant receives, per remote content, from getStats(): packets,
+ * bytes, decoded frames and resolution, with the sender it came from.
+ */
+import type { JingleSession } from '../jingle';
+
+export interface RemoteTrackStats {
+  content: string;
+  kind: 'audio' | 'video';
+  /** The sender's occupant JID (room@service/nick) when the focus says it, else its participant id. */
+  owner: string;
+  ssrc: number;
+  packets: number;
+  bytes: number;
+  framesDecoded: number;
+  frameWidth: number;
+  frameHeight: number;
+}
+
+interface InboundRtp {
+  type: string;
+  kind?: string;
+  mediaType?: string;
+  mid?: string;
+  ssrc?: number;
+  packetsReceived?: number;
+  bytesReceived?: number;
+  framesDecoded?: number;
+  frameWidth?: number;
+  frameHeight?: number;
+}
+
+/** The sender of a remote content: the focus's owner annotation, else the id before the dash. */
+export function ownerOf(session: JingleSession, content: string): string {
+  const remote = session.contents.find((c) => c.name === content)?.remote;
+  const owner = remote?.description?.sources
+    .map((s) => (s as { owner?: string }).owner)
+    .find((o) => o !== undefined);
+  return owner ?? content.split('-')[0] ?? content;
+}
+
+export async function remoteTrackStats(
+  pc: RTCPeerConnection,
+  session: JingleSession,
+): Promise<RemoteTrackStats[]> {
+  const report = await pc.getStats();
+  const live = new Set(
+    session.contents
+      .filter((c) => !c.rejected && c.remote?.description?.sources.length)
+      .map((c) => c.name),
+  );
+  const result: RemoteTrackStats[] = [];
+  report.forEach((s: InboundRtp) => {
+    if (s.type !== 'inbound-rtp' || !s.mid || !live.has(s.mid)) return;
+    result.push({
+      content: s.mid,
+      kind: (s.kind ?? s.mediaType) === 'video' ? 'video' : 'audio',
+      owner: ownerOf(session, s.mid),
+      ssrc: s.ssrc ?? 0,
+      packets: s.packetsReceived ?? 0,
+      bytes: s.bytesReceived ?? 0,
+      framesDecoded: s.framesDecoded ?? 0,
+      frameWidth: s.frameWidth ?? 0,
+      frameHeight: s.frameHeight ?? 0,
+    });
+  });
+  return result;
+}

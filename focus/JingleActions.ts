@@ -1,0 +1,304 @@
+/**
+ * Answers the Jingle requests participants send the focus (XEP-0166 1.1.2
+ * actions with XEP-0167 RTP, XEP-0176 ICE-UDP, XEP-0320 DTLS). Each handler
+ * runs on the conference queue and returns the IQ result: DONE or a
+ * StanzaError with the Jingle condition (out-of-order, unsupported-info…).
+ */
+import type { JingleContent, JinglePayload, JingleError } from '../jingle';
+import { NS } from '../jingle';
+import { DONE, type IqResult } from '../component/IqRouter';
+import { StanzaError } from '../component/StanzaError';
+import { errorMessage } from '../common/errors';
+import type { Conference } from './Conference';
+import { Participant } from './Participant';
+import {
+  answerContent,
+  focusTransport,
+  peerCapabilities,
+  peerDtls,
+  producerParameters,
+} from './media';
+
+export function jingleCondition(
+  name: 'out-of-order' | 'unknown-session' | 'unsupported-info' | 'tie-break',
+) {
+  return { app: { name, xmlns: NS.JINGLE_ERRORS } };
+}
+
+export function fromJingleError(error: JingleError): StanzaError {
+  return new StanzaError(
+    error.condition,
+    error.message,
+    error.jingleCondition ? jingleCondition(error.jingleCondition) : {},
+  );
+}
+
+const outOfOrder = (text: string): StanzaError =>
+  new StanzaError('unexpected-request', text, jingleCondition('out-of-order'));
+
+export async function handleJingle(
+  conference: Conference,
+  p: Participant,
+  payload: JinglePayload,
+): Promise<IqResult> {
+  if (p.state === 'ended')
+    return new StanzaError('item-not-found', 'session ended', jingleCondition('unknown-session'));
+  switch (payload.action) {
+    case 'session-accept':
+      return sessionAccept(conference, p, payload);
+    case 'session-terminate':
+      await conference.removeParticipant(
+        p,
+        'success',
+        payload.reason?.text ?? 'terminated by participant',
+        false,
+      );
+      return DONE;
+    case 'session-info':
+      return sessionInfo(conference, p, payload);
+    case 'content-accept':
+      return contentAccept(conference, p, payload);
+    case 'content-reject':
+      return contentReject(conference, p, payload);
+    case 'content-add':
+      return contentAdd(conference, p, payload);
+    case 'content-remove':
+      return contentRemove(conference, p, payload);
+    case 'transport-info':
+      return transportInfo(conference, p, payload);
+    case 'session-initiate':
+      return outOfOrder('the focus initiates sessions');
+    default:
+      return new StanzaError(
+        'feature-not-implemented',
+        `${payload.action} is not supported by the focus`,
+      );
+  }
+}
+
+/** The participant's answer: connect DTLS, publish its tracks, start its receive side. */
+async function sessionAccept(
+  conference: Conference,
+  p: Participant,
+  payload: JinglePayload,
+): Promise<IqResult> {
+  if (p.state !== 'inviting') return outOfOrder('session already accepted');
+  const dtls = peerDtls(payload.contents);
+  if (!dtls.ok) return fromJingleError(dtls.error);
+  const produced = await publish(
+    conference,
+    p,
+    payload.contents.filter((c) => c.name === 'audio' || c.name === 'video'),
+  );
+  if (produced instanceof StanzaError) {
+    await conference.removeParticipant(
+      p,
+      'failed-application',
+      produced.text ?? produced.condition,
+    );
+    return produced;
+  }
+  try {
+    await p.endpoint.connect(dtls.value);
+  } catch (error) {
+    await conference.removeParticipant(p, 'security-error', errorMessage(error));
+    return new StanzaError('bad-request', `DTLS parameters refused: ${errorMessage(error)}`);
+  }
+  if (p.acceptTimer) clearTimeout(p.acceptTimer);
+  p.acceptTimer = null;
+  p.state = 'active';
+  p.rtpCapabilities = peerCapabilities(payload.contents);
+  p.remoteUfrag = payload.contents.find((c) => c.transport?.ufrag)?.transport?.ufrag;
+  markAccepted(p, payload.contents);
+  p.log.info('session accepted', {
+    sending: [...p.sent.keys()].join(',') || 'nothing',
+    receiving: p.received.size,
+  });
+
+  // Tracks that appeared while this participant was being invited.
+  for (const other of conference.participants.values()) {
+    if (other === p || other.state !== 'active') continue;
+    await conference.offerTracks(p, other, [...other.sent.keys()]);
+    for (const [name, track] of other.sent) {
+      // Mutes of tracks offered in session-initiate (offerTracks covers the new ones).
+      if (track.muted && p.received.get(Participant.receiveContentName(other.id, name))?.accepted) {
+        conference.sendMute(p, Participant.receiveContentName(other.id, name), true);
+      }
+    }
+  }
+  await conference.distribute(p, [...p.sent.keys()]);
+  await conference.resumeAccepted(p);
+  return DONE;
+}
+
+/** Produces every content of the participant that carries sources it sends. */
+async function publish(
+  conference: Conference,
+  p: Participant,
+  contents: JingleContent[],
+): Promise<string[] | StanzaError> {
+  const names: string[] = [];
+  for (const content of contents) {
+    const params = producerParameters(content, conference.deps.sfu.rtpCapabilities);
+    if (!params.ok) return fromJingleError(params.error);
+    if (!params.value) continue; // receives only, or sends nothing yet
+    if (p.sent.has(content.name))
+      return new StanzaError('conflict', `content ${content.name} already sends`);
+    try {
+      const producer = await p.endpoint.produce({
+        kind: params.value.kind,
+        rtpParameters: params.value.rtpParameters,
+        appData: { participantId: p.id, contentName: content.name },
+      });
+      p.sent.set(content.name, { contentName: content.name, producer, muted: false });
+      names.push(content.name);
+    } catch (error) {
+      return new StanzaError('bad-request', `content ${content.name}: ${errorMessage(error)}`);
+    }
+  }
+  return names;
+}
+
+function markAccepted(p: Participant, contents: JingleContent[]): void {
+  const answered = new Set(contents.map((c) => c.name));
+  for (const [name, track] of p.received) {
+    if (answered.has(name)) track.accepted = true;
+  }
+}
+
+async function contentAccept(
+  conference: Conference,
+  p: Participant,
+  payload: JinglePayload,
+): Promise<IqResult> {
+  if (p.state !== 'active') return outOfOrder('content-accept before session-accept');
+  const unknown = payload.contents.find((c) => !p.received.has(c.name));
+  if (unknown) return outOfOrder(`content ${unknown.name} was not offered`);
+  markAccepted(p, payload.contents);
+  await conference.resumeAccepted(p);
+  return DONE;
+}
+
+async function contentReject(
+  conference: Conference,
+  p: Participant,
+  payload: JinglePayload,
+): Promise<IqResult> {
+  const unknown = payload.contents.find((c) => !p.received.has(c.name));
+  if (unknown) return outOfOrder(`content ${unknown.name} was not offered`);
+  for (const c of payload.contents) {
+    const track = p.received.get(c.name);
+    track?.consumer.close();
+    p.received.delete(c.name);
+  }
+  p.log.info('contents rejected', { contents: payload.contents.map((c) => c.name).join(',') });
+  return DONE;
+}
+
+/** The participant adds a track (screen share): produce it, answer, offer it to others. */
+async function contentAdd(
+  conference: Conference,
+  p: Participant,
+  payload: JinglePayload,
+): Promise<IqResult> {
+  if (p.state !== 'active') return outOfOrder('content-add before session-accept');
+  for (const c of payload.contents) {
+    if (p.sent.has(c.name) || p.received.has(c.name) || c.name === 'audio' || c.name === 'video') {
+      return new StanzaError('conflict', `content ${c.name} already exists`);
+    }
+    if (c.creator !== 'responder')
+      return new StanzaError('bad-request', `content ${c.name} must be created by the responder`);
+    // Others receive it as <participant-id>-<name>, an SDP mid of at most 16 characters.
+    if (!/^[A-Za-z0-9_]{1,8}$/.test(c.name)) {
+      return new StanzaError(
+        'bad-request',
+        `content name ${c.name} must be 1 to 8 letters, digits or _`,
+      );
+    }
+  }
+  const answers: JingleContent[] = [];
+  for (const c of payload.contents) {
+    const answer = answerContent(c, conference.deps.sfu.rtpCapabilities);
+    if (!answer.ok) return fromJingleError(answer.error);
+    answers.push({ ...answer.value, transport: focusTransport(p.endpoint) });
+  }
+  const produced = await publish(conference, p, payload.contents);
+  if (produced instanceof StanzaError) return produced;
+  conference.sendJingle(p, { action: 'content-accept', sid: p.sid, contents: answers });
+  await conference.distribute(p, produced);
+  return DONE;
+}
+
+async function contentRemove(
+  conference: Conference,
+  p: Participant,
+  payload: JinglePayload,
+): Promise<IqResult> {
+  const own = payload.contents.filter((c) => p.sent.has(c.name)).map((c) => c.name);
+  const received = payload.contents.filter((c) => p.received.has(c.name)).map((c) => c.name);
+  if (own.length + received.length !== payload.contents.length) {
+    return new StanzaError('item-not-found', 'content-remove names a content that does not exist');
+  }
+  conference.stopSent(p, own);
+  for (const name of received) {
+    p.received.get(name)?.consumer.close();
+    p.received.delete(name);
+  }
+  return DONE;
+}
+
+/** Trickled candidates need nothing (the SFU is ICE-lite); new credentials are an ICE restart. */
+async function transportInfo(
+  conference: Conference,
+  p: Participant,
+  payload: JinglePayload,
+): Promise<IqResult> {
+  const withCredentials = payload.contents.find((c) => c.transport?.ufrag);
+  const ufrag = withCredentials?.transport?.ufrag;
+  if (!withCredentials || p.state !== 'active' || ufrag === p.remoteUfrag) return DONE;
+  p.remoteUfrag = ufrag;
+  const ice = await p.endpoint.restartIce();
+  p.log.info('ICE restart', { ufrag: ice.usernameFragment });
+  const transport = focusTransport(p.endpoint);
+  conference.sendJingle(p, {
+    action: 'transport-info',
+    sid: p.sid,
+    contents: [{ name: withCredentials.name, creator: withCredentials.creator, transport }],
+  });
+  return DONE;
+}
+
+/** XEP-0167 informational messages: mute and unmute are relayed to everyone. */
+async function sessionInfo(
+  conference: Conference,
+  p: Participant,
+  payload: JinglePayload,
+): Promise<IqResult> {
+  const info = payload.info;
+  if (!info) return DONE; // a session ping
+  if (info.type !== 'mute' && info.type !== 'unmute') return DONE; // active, hold, ringing: nothing to do
+  const names = info.name ? [info.name] : [...p.sent.keys()];
+  for (const name of names) {
+    const track = p.sent.get(name);
+    if (!track) {
+      if (info.name)
+        return new StanzaError(
+          'item-not-found',
+          `no content ${name}`,
+          jingleCondition('unsupported-info'),
+        );
+      continue;
+    }
+    track.muted = info.type === 'mute';
+    for (const receiver of conference.participants.values()) {
+      if (
+        receiver !== p &&
+        receiver.received.has(`${p.id}-${name}`) &&
+        receiver.state === 'active'
+      ) {
+        conference.sendMute(receiver, `${p.id}-${name}`, track.muted);
+      }
+    }
+  }
+  return DONE;
+}

@@ -1,0 +1,69 @@
+/**
+ * The whole Confab (embedded Prosody, focus, SFU, HTTP) on free ports with a
+ * temporary data directory, plus conference bots that join its rooms.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigReader } from '../../common/config';
+import { findFreePort } from '../../common/net';
+import { readServerConfig } from '../../server/config';
+import { readFocusConfig } from '../../focus/config';
+import { Confab } from '../../server/Confab';
+import { ConferenceBot, type BotOptions } from '../../bot/ConferenceBot';
+
+export interface TestConfab {
+  confab: Confab;
+  domain: string;
+  /** A room JID on the conference service. */
+  room(name: string): string;
+  /** A guest bot that joins `room` and requests the conference. */
+  bot(nick: string, room: string, options?: Partial<BotOptions>): Promise<ConferenceBot>;
+  stop(): Promise<void>;
+}
+
+export async function startTestConfab(settings: Record<string, unknown> = {}): Promise<TestConfab> {
+  const dir = mkdtempSync(join(tmpdir(), 'confab-test-'));
+  const reader = new ConfigReader({
+    'server.data-dir': dir,
+    'server.http-port': await findFreePort(),
+    'prosody.c2s-port': await findFreePort(),
+    'focus.rtc-port': 0,
+    'focus.workers': 1,
+    // Crashed bots leave their rooms after 2 s instead of a minute.
+    'prosody.session-hibernation': 2,
+    ...settings,
+  });
+  const server = readServerConfig(reader, dir);
+  let confab: Confab;
+  try {
+    confab = await Confab.start({ server, focus: readFocusConfig(reader) });
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  const bots = new Set<ConferenceBot>();
+  const domain = server.domain;
+  return {
+    confab,
+    domain,
+    room: (name) => `${name}@conference.${domain}`,
+    async bot(nick, room, options = {}) {
+      const bot = await ConferenceBot.join({
+        service: `xmpp://127.0.0.1:${confab.ports.c2s}`,
+        domain: `guest.${domain}`,
+        room,
+        nick,
+        focus: `focus.${domain}`,
+        ...options,
+      });
+      bots.add(bot);
+      return bot;
+    },
+    async stop() {
+      await Promise.all([...bots].map((b) => b.crash()));
+      await confab.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
