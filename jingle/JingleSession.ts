@@ -86,6 +86,8 @@ export class JingleSession {
   private pending: string[] = [];
   private version = 0;
   private localTransport: IceUdpTransport | undefined;
+  /** We sent new ICE credentials in a local offer: the remote's new ones come in an answer. */
+  private restarting = false;
 
   constructor(options: JingleSessionOptions) {
     this.options = options;
@@ -239,36 +241,54 @@ export class JingleSession {
     return payload;
   }
 
-  /** transport-info for one local candidate; an empty or null candidate says gathering is complete. */
+  /**
+   * transport-info for one local candidate (RTCPeerConnection's icecandidate
+   * event). An empty or null candidate says gathering is complete: for its
+   * content, or for every live content when it names none.
+   */
   transportInfo(candidate: {
     candidate?: string | null;
     sdpMid?: string | null;
   }): Result<JinglePayload, JingleError> {
-    const slot = this.slots.find((s) => s.name === candidate.sdpMid);
-    if (!slot) return err(badRequest('sdpMid', `unknown content ${String(candidate.sdpMid)}`));
-    const transport: IceUdpTransport = {
-      candidates: [],
-      fingerprints: [],
-      gatheringComplete: false,
+    const base = (): IceUdpTransport => {
+      const transport: IceUdpTransport = {
+        candidates: [],
+        fingerprints: [],
+        gatheringComplete: false,
+      };
+      if (this.localTransport?.ufrag !== undefined) transport.ufrag = this.localTransport.ufrag;
+      if (this.localTransport?.pwd !== undefined) transport.pwd = this.localTransport.pwd;
+      return transport;
     };
-    if (this.localTransport?.ufrag !== undefined) transport.ufrag = this.localTransport.ufrag;
-    if (this.localTransport?.pwd !== undefined) transport.pwd = this.localTransport.pwd;
+    const slot = this.slots.find((s) => s.name === candidate.sdpMid);
     if (!candidate.candidate) {
-      transport.gatheringComplete = true;
-    } else {
-      const parsed = parseCandidateLine(candidate.candidate);
-      if (!parsed) return err(badRequest('candidate', 'not a usable ICE candidate'));
-      transport.candidates.push(parsed);
+      const targets = slot ? [slot] : this.slots.filter((s) => !s.rejected);
+      const contents = targets.map((s) => ({
+        name: s.name,
+        creator: s.creator,
+        transport: { ...base(), gatheringComplete: true },
+      }));
+      return ok(this.payload('transport-info', contents, []));
     }
+    if (!slot) return err(badRequest('sdpMid', `unknown content ${String(candidate.sdpMid)}`));
+    const parsed = parseCandidateLine(candidate.candidate);
+    if (!parsed) return err(badRequest('candidate', 'not a usable ICE candidate'));
+    const transport = base();
+    transport.candidates.push(parsed);
     return ok(
       this.payload('transport-info', [{ name: slot.name, creator: slot.creator, transport }], []),
     );
   }
 
-  /** transport-info with the full local transport of every live content (after an ICE restart). */
-  restartTransport(localSdp: string): Result<JinglePayload, JingleError> {
+  /**
+   * transport-info with the full local transport of every live content, for
+   * an ICE restart: after createOffer({ iceRestart: true }) (type 'offer'), or
+   * after answering the remote's restart (type 'answer').
+   */
+  restartTransport(localSdp: string, type: SdpType): Result<JinglePayload, JingleError> {
     const converted = this.updateLocal(localSdp);
     if (!converted.ok) return converted;
+    this.restarting = type === 'offer';
     const contents = converted.value.contents.flatMap((c) =>
       c.transport ? [{ name: c.name, creator: c.creator, transport: c.transport }] : [],
     );
@@ -453,7 +473,11 @@ export class JingleSession {
       if (transport.gatheringComplete)
         candidates.push({ candidate: '', sdpMid: slot.name, sdpMLineIndex: index });
     }
-    if (restart) return this.describe('offer', [], []);
+    if (restart) {
+      const type = this.restarting ? 'answer' : 'offer';
+      this.restarting = false;
+      return this.describe(type, [], []);
+    }
     return ok({ kind: 'candidates', candidates });
   }
 

@@ -75,6 +75,7 @@ export async function launchChromium(): Promise<BrowserHost> {
       answer: call('answer'),
       setLocal: call('setLocal'),
       setRemote: call('setRemote'),
+      candidates: call('candidates'),
       addCandidate: call('addCandidate'),
       stats: call('stats'),
       close: call('close'),

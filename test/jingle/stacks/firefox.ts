@@ -145,6 +145,7 @@ export async function launchFirefox(): Promise<BrowserHost> {
       answer: call('answer'),
       setLocal: call('setLocal'),
       setRemote: call('setRemote'),
+      candidates: call('candidates'),
       addCandidate: call('addCandidate'),
       stats: call('stats'),
       close: call('close'),

@@ -19,19 +19,29 @@ export interface PagePeerOptions {
 export interface PageStats {
   inboundAudioBytes: number;
   inboundVideoBytes: number;
+  /** Inbound video streams that received bytes. */
+  inboundVideoStreams: number;
   framesDecoded: number;
   outboundBytes: number;
   outboundVideoStreams: number;
 }
 
+export interface LocalCandidate {
+  /** '' once gathering is complete. */
+  candidate: string;
+  sdpMid: string;
+}
+
 export interface PagePeers {
   create(id: string, options: PagePeerOptions): Promise<void>;
-  /** createOffer + setLocalDescription; resolves once gathering completed (or 5 s). */
-  offer(id: string): Promise<string>;
+  /** createOffer + setLocalDescription; resolves once gathering completed (or 5 s) unless `trickle`. */
+  offer(id: string, trickle?: boolean): Promise<string>;
   /** setRemoteDescription(offer), attach local tracks, createAnswer (not yet set). */
   answer(id: string, offer: string): Promise<string>;
-  /** setLocalDescription; resolves with the local SDP once gathering completed (or 5 s). */
-  setLocal(id: string, type: 'offer' | 'answer', sdp: string): Promise<string>;
+  /** setLocalDescription; resolves with the local SDP once gathering completed (or 5 s) unless `trickle`. */
+  setLocal(id: string, type: 'offer' | 'answer', sdp: string, trickle?: boolean): Promise<string>;
+  /** Local candidates gathered since the last call. */
+  candidates(id: string): Promise<LocalCandidate[]>;
   /** setRemoteDescription; resolves with '' or the error message. */
   setRemote(id: string, type: 'offer' | 'answer', sdp: string): Promise<string>;
   addCandidate(id: string, candidate: string, sdpMid: string): Promise<string>;
@@ -43,6 +53,7 @@ export function installPagePeers(): void {
   const pcs = new Map<string, RTCPeerConnection>();
   const tracks = new Map<string, MediaStream>();
   const channels = new Map<string, RTCDataChannel>();
+  const gatheredCandidates = new Map<string, LocalCandidate[]>();
 
   function get(id: string): RTCPeerConnection {
     const pc = pcs.get(id);
@@ -67,6 +78,13 @@ export function installPagePeers(): void {
     async create(id, options) {
       const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
       pcs.set(id, pc);
+      gatheredCandidates.set(id, []);
+      pc.addEventListener('icecandidate', (event) => {
+        gatheredCandidates.get(id)?.push({
+          candidate: event.candidate?.candidate ?? '',
+          sdpMid: event.candidate?.sdpMid ?? '',
+        });
+      });
       if (options.audio || options.video) {
         const stream = await navigator.mediaDevices.getUserMedia({
           audio: !!options.audio,
@@ -87,9 +105,11 @@ export function installPagePeers(): void {
       }
       if (options.dataChannel) channels.set(id, pc.createDataChannel('chat'));
     },
-    async offer(id) {
+    async offer(id, trickle) {
       const pc = get(id);
-      await pc.setLocalDescription(await pc.createOffer());
+      const offer = await pc.createOffer();
+      await pc.setLocalDescription(offer);
+      if (trickle) return offer.sdp ?? '';
       await gathered(pc);
       return pc.localDescription?.sdp ?? '';
     },
@@ -110,11 +130,15 @@ export function installPagePeers(): void {
       const answer = await pc.createAnswer();
       return answer.sdp ?? '';
     },
-    async setLocal(id, type, sdp) {
+    async setLocal(id, type, sdp, trickle) {
       const pc = get(id);
       await pc.setLocalDescription({ type, sdp });
+      if (trickle) return sdp;
       await gathered(pc);
       return pc.localDescription?.sdp ?? '';
+    },
+    async candidates(id) {
+      return gatheredCandidates.get(id)?.splice(0) ?? [];
     },
     async setRemote(id, type, sdp) {
       try {
@@ -137,6 +161,7 @@ export function installPagePeers(): void {
       const s: PageStats = {
         inboundAudioBytes: 0,
         inboundVideoBytes: 0,
+        inboundVideoStreams: 0,
         framesDecoded: 0,
         outboundBytes: 0,
         outboundVideoStreams: 0,
@@ -145,6 +170,7 @@ export function installPagePeers(): void {
         if (r.type === 'inbound-rtp') {
           if (r.kind === 'audio') s.inboundAudioBytes += Number(r.bytesReceived ?? 0);
           if (r.kind === 'video') s.inboundVideoBytes += Number(r.bytesReceived ?? 0);
+          if (r.kind === 'video' && Number(r.bytesReceived ?? 0) > 0) s.inboundVideoStreams += 1;
           s.framesDecoded += Number(r.framesDecoded ?? 0);
         }
         if (r.type === 'outbound-rtp') {

@@ -29,6 +29,7 @@ export class WrtcPeer {
   private readonly stream = new wrtc.MediaStream();
   private readonly sinks: { stop(): void }[] = [];
   private frames = 0;
+  private readonly gatheredCandidates: { candidate: string; sdpMid: string }[] = [];
 
   constructor(options: WrtcPeerOptions = {}) {
     this.pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
@@ -37,6 +38,17 @@ export class WrtcPeer {
     for (const track of this.tracks) this.stream.addTrack(track);
     if (options.dataChannel) this.pc.createDataChannel('chat');
     this.pc.addEventListener('track', (event) => this.countFrames(event.track));
+    this.pc.addEventListener('icecandidate', (event) => {
+      this.gatheredCandidates.push({
+        candidate: event.candidate?.candidate ?? '',
+        sdpMid: event.candidate?.sdpMid ?? '',
+      });
+    });
+  }
+
+  /** Local candidates gathered since the last call; '' marks the end of gathering. */
+  candidates(): { candidate: string; sdpMid: string }[] {
+    return this.gatheredCandidates.splice(0);
   }
 
   /** Frames decoded by the video sinks of received tracks. */
@@ -49,8 +61,18 @@ export class WrtcPeer {
     for (const track of this.tracks) this.pc.addTrack(track, this.stream);
   }
 
-  async offer(): Promise<string> {
-    await this.pc.setLocalDescription(await this.pc.createOffer());
+  /** Starts another synthetic camera on its own sendonly transceiver (a new content). */
+  addCamera(): RTCRtpTransceiver {
+    const track = this.startVideo();
+    this.tracks.push(track);
+    return this.pc.addTransceiver(track, { direction: 'sendonly', streams: [this.stream] });
+  }
+
+  /** createOffer + setLocalDescription; with `trickle`, the offer without candidates (they come as events). */
+  async offer(trickle = false): Promise<string> {
+    const offer = await this.pc.createOffer();
+    await this.pc.setLocalDescription(offer);
+    if (trickle) return offer.sdp ?? '';
     await this.gathered();
     return this.pc.localDescription?.sdp ?? '';
   }
@@ -75,8 +97,9 @@ export class WrtcPeer {
     }
   }
 
-  async setLocal(type: 'offer' | 'answer', sdp: string): Promise<string> {
+  async setLocal(type: 'offer' | 'answer', sdp: string, trickle = false): Promise<string> {
     await this.pc.setLocalDescription({ type, sdp });
+    if (trickle) return sdp;
     await this.gathered();
     return this.pc.localDescription?.sdp ?? '';
   }
