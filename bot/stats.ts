@@ -43,7 +43,9 @@ export async function remoteTrackStats(
   pc: RTCPeerConnection,
   session: JingleSession,
 ): Promise<RemoteTrackStats[]> {
-  const report = await pc.getStats();
+  if (pc.connectionState === 'closed') return [];
+  const report = await pc.getStats().catch(() => null);
+  if (!report) return [];
   const live = new Set(
     session.contents
       .filter((c) => !c.rejected && c.remote?.description?.sources.length)

@@ -91,7 +91,7 @@ export class MediasoupRoom extends TypedEmitter<SfuRoomEvents> implements SfuRoo
   }
 
   async start(): Promise<void> {
-    const slot = this.pool.leastLoaded();
+    const slot = await this.pool.liveWorker();
     if (!slot) throw new InvalidStateError('no live mediasoup worker');
     this.mainRouter = await this.routerOn(slot);
     this.speakerObserver = await this.mainRouter.createActiveSpeakerObserver({
@@ -104,7 +104,7 @@ export class MediasoupRoom extends TypedEmitter<SfuRoomEvents> implements SfuRoo
 
   async createEndpoint(participantId: string): Promise<SfuEndpoint> {
     if (this._closed) throw new InvalidStateError('room closed');
-    const slot = this.placeEndpoint();
+    const slot = await this.placeEndpoint();
     const router = await this.routerOn(slot);
     const transport = await router.createWebRtcTransport({
       webRtcServer: slot.webRtcServer,
@@ -122,11 +122,11 @@ export class MediasoupRoom extends TypedEmitter<SfuRoomEvents> implements SfuRoo
   }
 
   /** Keeps the room on its current workers until they exceed the consumer budget. */
-  private placeEndpoint(): WorkerSlot {
+  private async placeEndpoint(): Promise<WorkerSlot> {
     const own = [...this.routers.keys()].filter(
       (s) => !s.worker.closed && s.consumers < this.config.consumerBudget,
     );
-    const slot = this.pool.leastLoaded(own.length ? own : this.pool.slots);
+    const slot = await this.pool.liveWorker(own.length ? own : this.pool.slots);
     if (!slot) throw new InvalidStateError('no live mediasoup worker');
     if (!this.routers.has(slot) && this.routers.size > 0) {
       this.log.info('room spills onto another worker', {

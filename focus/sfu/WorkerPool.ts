@@ -58,6 +58,19 @@ export class WorkerPool {
     return best;
   }
 
+  /** Like leastLoaded, but waits (bounded) while a dead worker is being replaced. */
+  async liveWorker(
+    candidates: readonly WorkerSlot[] = this.slots,
+    timeoutMs = 10000,
+  ): Promise<WorkerSlot | undefined> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const slot = this.leastLoaded(candidates) ?? this.leastLoaded();
+      if (slot || this.closed || Date.now() > deadline) return slot;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
