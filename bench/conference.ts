@@ -1,0 +1,73 @@
+/**
+ * Conference join cost: participants join one room one by one, up to 10.
+ * For each join it reports the time from the join to the first decoded video
+ * frame from someone else, the stanzas the focus sent, and the focus
+ * process's CPU time. Confab runs as a child process; the bots (real
+ * libwebrtc) run here. A figure to report, not a test.
+ */
+import { ConferenceBot } from '../bot/ConferenceBot';
+import { startConfabChild } from './confabProcess';
+import { percentile, table } from './stats';
+
+const PARTICIPANTS = Number(process.env.BENCH_PARTICIPANTS ?? 10);
+const SETTLE_MS = 1500;
+
+async function main(): Promise<void> {
+  const confab = await startConfabChild();
+  const bots: ConferenceBot[] = [];
+  const rows: (string | number)[][] = [];
+  const joinMs: number[] = [];
+  const cpuPerJoin: number[] = [];
+  let stanzasAtLast = NaN;
+  try {
+    for (let n = 1; n <= PARTICIPANTS; n++) {
+      const stanzas0 = await confab.metric('confab_focus_stanzas_sent_total');
+      const cpu0 = confab.cpuMs();
+      const t0 = performance.now();
+      const bot = await ConferenceBot.join({
+        service: `xmpp://127.0.0.1:${confab.c2sPort}`,
+        domain: `guest.${confab.domain}`,
+        room: `bench@conference.${confab.domain}`,
+        nick: `bot${n}`,
+        focus: `focus.${confab.domain}`,
+        video: { width: 160, height: 120, fps: 10 },
+        timeoutMs: 30000,
+      });
+      bots.push(bot);
+      let firstFrame = NaN;
+      if (n > 1) {
+        await bot.waitForStats((s) => s.some((t) => t.framesDecoded > 0), 'a first frame', 30000);
+        firstFrame = performance.now() - t0;
+        joinMs.push(firstFrame);
+      }
+      // Let the others' content-accepts and keyframe requests finish.
+      await new Promise((r) => setTimeout(r, SETTLE_MS));
+      const stanzas = (await confab.metric('confab_focus_stanzas_sent_total')) - stanzas0;
+      const cpu = confab.cpuMs() - cpu0;
+      cpuPerJoin.push(cpu);
+      stanzasAtLast = stanzas;
+      rows.push([
+        n,
+        Number.isNaN(firstFrame) ? '-' : Math.round(firstFrame),
+        stanzas,
+        Math.round(cpu),
+      ]);
+    }
+  } finally {
+    for (const bot of bots) await bot.leave().catch(() => {});
+    await confab.stop();
+  }
+  console.log(
+    table(['participants', 'join→first frame ms', 'focus stanzas', 'focus CPU ms'], rows),
+  );
+  console.log(
+    `join_first_frame_p50_ms=${Math.round(percentile(joinMs, 50))} join_first_frame_p95_ms=${Math.round(percentile(joinMs, 95))} ` +
+      `focus_stanzas_per_join_at_${PARTICIPANTS}=${stanzasAtLast} focus_cpu_ms_per_join_p50=${Math.round(percentile(cpuPerJoin, 50))}`,
+  );
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
