@@ -24,6 +24,7 @@ import { JinglePeer } from '../client/JinglePeer';
 import {
   syntheticAudio,
   syntheticVideo,
+  type AudioOptions,
   type SyntheticTrack,
   type VideoOptions,
 } from './syntheticMedia';
@@ -45,7 +46,7 @@ export interface BotOptions {
   nick: string;
   /** The focus component's domain, e.g. focus.example.org. */
   focus: string;
-  audio?: boolean;
+  audio?: boolean | AudioOptions;
   video?: boolean | VideoOptions;
   /** Simulcast layers of the camera (1: none). */
   simulcast?: number;
@@ -193,13 +194,10 @@ export class ConferenceBot extends TypedEmitter<BotEvents> {
     });
     const tracks: Record<string, MediaStreamTrack | undefined> = {};
     if (!this.media.length) {
-      if (o.audio !== false) this.media.push(Object.assign(syntheticAudio(), { kind: 'audio' }));
+      if (o.audio !== false)
+        this.media.push(syntheticAudio(typeof o.audio === 'object' ? o.audio : {}));
       if (o.video !== false)
-        this.media.push(
-          Object.assign(syntheticVideo(typeof o.video === 'object' ? o.video : {}), {
-            kind: 'video',
-          }),
-        );
+        this.media.push(syntheticVideo(typeof o.video === 'object' ? o.video : {}));
       for (const m of this.media) this.localStream.addTrack(m.track);
     }
     for (const m of this.media) tracks[m.track.kind] = m.track;
