@@ -4,6 +4,7 @@
 start:
 	@scripts/setup
 	@npm run --silent build
+	@npm run --silent build:web
 	@node build/server/main.js
 
 test:
