@@ -12,6 +12,7 @@ test:
 	@npm run --silent lint
 	@npm run --silent typecheck
 	@mkdir -p test/artifacts
+	@npm run --silent build:web
 	@npx jest --json --outputFile=test/artifacts/jest-results.json
 
 bench:
