@@ -1,0 +1,397 @@
+/**
+ * One person's call in a room: log in, join the room, ask the focus for the
+ * conference, run the Jingle session, and keep it going through drops. It
+ * owns the XMPP connection, the room and the peer session, and tells the UI
+ * what changed through events; the UI never touches XMPP or WebRTC.
+ */
+import type { Element } from '@xmpp/xml';
+import { parseJingle, serializeJingle, type JinglePayload } from '../../../jingle';
+import { TypedEmitter } from '../../../common/TypedEmitter';
+import { errorMessage } from '../../../common/errors';
+import type { ClientConfig } from '../config';
+import { createLogger } from '../log';
+import type { LocalMedia } from '../media/LocalMedia';
+import { discoverIceServers } from '../xmpp/extdisco';
+import { MucRoom, type ChatMessage, type Occupant } from '../xmpp/MucRoom';
+import { XmppConnection } from '../xmpp/XmppConnection';
+import {
+  conferenceRequest,
+  contentOwners,
+  jingleErrorElement,
+  parseConferenceResult,
+  receiveConstraints,
+  stanzaError,
+  type ConferenceReady,
+  type LayerConstraint,
+} from './focusProtocol';
+import { PeerSession } from './PeerSession';
+import { Roster } from './Roster';
+import { ScreenShare } from './ScreenShare';
+
+const log = createLogger('call');
+/** Re-requests of the conference after a media failure before giving up. */
+const MAX_MEDIA_RETRIES = 3;
+/** How long a 'disconnected' media connection may recover by itself before an ICE restart. */
+const ICE_GRACE_MS = 4000;
+/** How long an ICE restart may take before the session is replaced. */
+const ICE_RESTART_WAIT_MS = 10000;
+
+export type CallPhase = 'connecting' | 'joining' | 'joined' | 'reconnecting' | 'failed' | 'ended';
+
+export interface CallOptions {
+  config: ClientConfig;
+  /** WebSocket URL of the XMPP service. */
+  service: string;
+  /** The room's local name (the URL path). */
+  room: string;
+  nick: string;
+  media: LocalMedia;
+}
+
+export type CallEvents = {
+  phase: [phase: CallPhase, detail: string | undefined];
+  /** State of the media connection with the focus ('new' before a session exists). */
+  media: [RTCPeerConnectionState];
+  occupants: [Occupant[]];
+  arrived: [Occupant];
+  departed: [Occupant];
+  message: [ChatMessage];
+  speaker: [nick: string];
+  /** Something to tell the person briefly (a toast). */
+  notice: [text: string];
+  /** Our own screen share started (its track) or stopped (null). */
+  screen: [MediaStreamTrack | null];
+};
+
+export class Call extends TypedEmitter<CallEvents> {
+  readonly roster = new Roster();
+  readonly xmpp: XmppConnection;
+  readonly roomJid: string;
+  private muc: MucRoom | null = null;
+  private peer: PeerSession | null = null;
+  private focus: ConferenceReady | null = null;
+  private focusFullJid = '';
+  private iceServers: RTCIceServer[] = [];
+  private _phase: CallPhase = 'connecting';
+  private _nick: string;
+  private joinedOnce = false;
+  private mediaRetries = 0;
+  private lastConstraints = '';
+  private readonly screenShare: ScreenShare;
+  private speakerNick = '';
+  private iceRestarted = false;
+  private iceTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly o: CallOptions) {
+    super();
+    this._nick = o.nick;
+    this.roomJid = `${o.room}@${o.config.mucDomain}`;
+    this.xmpp = new XmppConnection({ service: o.service, domain: o.config.guestDomain });
+    this.xmpp.onIqSet('urn:xmpp:jingle:1', 'jingle', (payload, from) =>
+      this.onJingle(payload, from),
+    );
+    this.xmpp.on('online', () => void this.enterRoom());
+    this.xmpp.on('state', (state, detail) => {
+      if (state === 'reconnecting') this.setPhase('reconnecting', 'Connection lost. Reconnecting…');
+      else if (state === 'failed' && this._phase !== 'ended') this.setPhase('failed', detail);
+      else if (state === 'online' && this._phase === 'reconnecting' && this.peer)
+        this.setPhase('joined'); // the stream was resumed: same session, same room
+    });
+    o.media.on('track', (kind, track) => void this.peer?.replaceTrack(kind, track));
+    this.screenShare = new ScreenShare({
+      add: (name, track) => this.requirePeer().addContent(name, track),
+      remove: (name) => this.requirePeer().removeContent(name),
+    });
+    this.screenShare.on('changed', (track) => this.emit('screen', track));
+  }
+
+  get phase(): CallPhase {
+    return this._phase;
+  }
+
+  get nick(): string {
+    return this._nick;
+  }
+
+  get focusNick(): string {
+    return this.focus?.focusNick ?? 'focus';
+  }
+
+  get speaker(): string {
+    return this.speakerNick;
+  }
+
+  get peerConnection(): RTCPeerConnection | null {
+    return this.peer?.pc ?? null;
+  }
+
+  /** Occupants of the room other than the focus. */
+  get people(): Occupant[] {
+    return (this.muc?.list() ?? []).filter((o) => o.nick !== this.focusNick);
+  }
+
+  async start(): Promise<void> {
+    this.setPhase('connecting');
+    await this.xmpp.start().catch(() => {}); // the state event says why
+  }
+
+  /** Starts over after `failed`. */
+  async retry(): Promise<void> {
+    this.closePeer();
+    this.mediaRetries = 0;
+    await this.start();
+  }
+
+  private async enterRoom(): Promise<void> {
+    this.setPhase(this.joinedOnce ? 'reconnecting' : 'joining');
+    this.closePeer();
+    try {
+      if (!this.muc) this.muc = this.createRoom();
+      const [nick, iceServers] = await Promise.all([
+        this.muc.join(this.o.nick, { history: this.joinedOnce ? 0 : 50 }),
+        discoverIceServers(this.xmpp, this.o.config.guestDomain),
+      ]);
+      this._nick = nick;
+      this.iceServers = iceServers;
+      this.joinedOnce = true;
+      await this.requestConference();
+      this.setPhase('joined');
+      this.emit('occupants', this.people);
+    } catch (error) {
+      log.warn('cannot enter the room', { error: errorMessage(error) });
+      if (this.xmpp.state === 'online') this.setPhase('failed', readable(error));
+    }
+  }
+
+  private createRoom(): MucRoom {
+    const muc = new MucRoom(this.xmpp, this.roomJid);
+    muc.on('occupants', () => this.emit('occupants', this.people));
+    muc.on('joined', (o) => o.nick !== this.focusNick && this.emit('arrived', o));
+    muc.on('left', (o) => o.nick !== this.focusNick && this.emit('departed', o));
+    muc.on('message', (m) => m.nick !== this.focusNick && this.emit('message', m));
+    muc.on('messageError', (text) => this.emit('notice', text));
+    muc.on('speaker', (nick) => {
+      this.speakerNick = nick;
+      this.emit('speaker', nick);
+    });
+    muc.on('lost', (reason) => {
+      this.closePeer();
+      this.setPhase('failed', reason);
+    });
+    return muc;
+  }
+
+  private async requestConference(): Promise<void> {
+    const result = await this.xmpp.iq(
+      'set',
+      this.o.config.focusDomain,
+      conferenceRequest(this.roomJid),
+      15000,
+    );
+    this.focus = parseConferenceResult(result, 'focus');
+    log.info('conference ready', { focus: this.focus.focusJid });
+  }
+
+  /** Jingle from the focus: a new session, or a step of the current one. */
+  private async onJingle(payload: Element, from: string): Promise<Element | true> {
+    if (domainOf(from) !== this.o.config.focusDomain)
+      return stanzaError('cancel', 'service-unavailable', 'this client takes calls from the focus');
+    const parsed = parseJingle(payload);
+    if (!parsed.ok) return jingleErrorElement(parsed.error);
+    const jingle = parsed.value;
+    if (jingle.action === 'session-initiate') {
+      this.closePeer();
+      this.focusFullJid = from;
+      this.peer = this.createPeer(jingle.sid);
+    }
+    const peer = this.peer;
+    if (!peer || peer.sid !== jingle.sid)
+      return stanzaError('cancel', 'item-not-found', 'unknown session', 'unknown-session');
+    this.roster.setOwners(contentOwners(payload));
+    if (jingle.action === 'session-info' && jingle.info) {
+      const info = jingle.info;
+      if ((info.type === 'mute' || info.type === 'unmute') && info.name)
+        this.roster.setMuted(info.name, info.type === 'mute');
+    }
+    const refused = await peer.handle(jingle);
+    return refused ? jingleErrorElement(refused) : true;
+  }
+
+  private createPeer(sid: string): PeerSession {
+    const media = this.o.media;
+    const peer = new PeerSession({
+      sid,
+      localJid: this.xmpp.jid,
+      iceServers: this.iceServers,
+      send: (payload) => this.sendJingle(payload),
+      audio: media.audio,
+      video: media.video,
+      simulcastLayers: simulcastLayersFor(media.video),
+    });
+    peer.on('accepted', () => {
+      if (!media.sendingAudio) void peer.setMuted('audio', true).catch(() => {});
+      if (!media.sendingVideo) void peer.setMuted('video', true).catch(() => {});
+    });
+    peer.on('track', (content, track) => this.roster.addTrack(content, track));
+    peer.on('trackremoved', (content) => this.roster.removeTrack(content));
+    peer.on('connection', (state) => this.mediaState(peer, state));
+    peer.on('ended', (reason) => {
+      if (this.peer !== peer) return;
+      log.info('session ended by the focus', { reason: reason?.condition });
+      this.peer = null;
+      this.roster.clear();
+      this.screenShare.reset();
+      // connectivity-error: the media server restarted and a new session-initiate follows.
+      if (reason?.condition !== 'connectivity-error') void this.recoverMedia('The call ended.');
+    });
+    peer.on('error', (error) => {
+      if (this.peer === peer) void this.recoverMedia(`Media error: ${error.message}`);
+    });
+    return peer;
+  }
+
+  private mediaState(peer: PeerSession, state: RTCPeerConnectionState): void {
+    if (this.peer !== peer) return;
+    this.emit('media', state);
+    clearTimeout(this.iceTimer);
+    if (state === 'connected') {
+      this.iceRestarted = false;
+      if (this._phase === 'reconnecting') this.setPhase('joined');
+    } else if (state === 'disconnected' || state === 'failed') {
+      // First an ICE restart on the same session; if that does not help, a new session.
+      if (!this.iceRestarted) {
+        this.iceRestarted = true;
+        const wait = state === 'failed' ? 0 : ICE_GRACE_MS;
+        this.iceTimer = setTimeout(() => {
+          if (this.peer !== peer) return;
+          peer.restartIce().catch(() => {});
+          this.iceTimer = setTimeout(() => {
+            if (this.peer === peer && peer.pc.connectionState !== 'connected')
+              void this.recoverMedia('The media connection was lost.');
+          }, ICE_RESTART_WAIT_MS);
+        }, wait);
+      } else if (state === 'failed') {
+        void this.recoverMedia('The media connection was lost.');
+      }
+    }
+  }
+
+  /** Asks the focus for a fresh session, a few times, then gives up visibly. */
+  private async recoverMedia(why: string): Promise<void> {
+    if (this._phase === 'ended' || this._phase === 'failed') return;
+    if (this.mediaRetries >= MAX_MEDIA_RETRIES) {
+      this.closePeer();
+      this.setPhase('failed', `${why} Reconnecting did not help.`);
+      return;
+    }
+    this.mediaRetries++;
+    log.warn('recovering media', { why, attempt: this.mediaRetries });
+    this.setPhase('reconnecting', 'Reconnecting the call…');
+    this.closePeer();
+    try {
+      await this.requestConference();
+    } catch (error) {
+      this.setPhase('failed', readable(error));
+    }
+  }
+
+  private requirePeer(): PeerSession {
+    if (!this.peer) throw new Error('The call is not connected yet.');
+    return this.peer;
+  }
+
+  private async sendJingle(payload: JinglePayload): Promise<void> {
+    await this.xmpp.iq('set', this.focusFullJid, serializeJingle(payload), 15000);
+  }
+
+  // --- what the person does ---------------------------------------------------------------
+
+  async setMicOn(on: boolean): Promise<void> {
+    await this.o.media.setMicOn(on);
+    await this.peer?.setMuted('audio', !this.o.media.sendingAudio).catch(() => {});
+  }
+
+  async setCameraOn(on: boolean): Promise<void> {
+    await this.o.media.setCameraOn(on);
+    await this.peer?.setMuted('video', !this.o.media.sendingVideo).catch(() => {});
+  }
+
+  get screenTrack(): MediaStreamTrack | null {
+    return this.screenShare.track;
+  }
+
+  startScreenShare(): Promise<void> {
+    return this.screenShare.start();
+  }
+
+  stopScreenShare(): Promise<void> {
+    return this.screenShare.stop();
+  }
+
+  async say(text: string): Promise<void> {
+    if (!this.muc) throw new Error('Not in the room yet.');
+    await this.muc.say(text);
+  }
+
+  /** Which simulcast layer to receive for each video content (sent only when it changes). */
+  setReceiveLayers(constraints: LayerConstraint[]): void {
+    const peer = this.peer;
+    if (!peer || constraints.length === 0) return;
+    const key = `${peer.sid} ${constraints.map((c) => `${c.content}=${c.maxSpatialLayer}`).join()}`;
+    if (key === this.lastConstraints) return;
+    this.lastConstraints = key;
+    this.xmpp
+      .iq('set', this.o.config.focusDomain, receiveConstraints(peer.sid, constraints), 10000)
+      .catch((error: unknown) => {
+        this.lastConstraints = '';
+        log.warn('receive constraints refused', { error: errorMessage(error) });
+      });
+  }
+
+  /** Hangs up: ends the session, leaves the room, disconnects. */
+  async leave(): Promise<void> {
+    if (this._phase === 'ended') return;
+    this.setPhase('ended');
+    this.screenShare.reset();
+    const peer = this.peer;
+    this.peer = null;
+    await peer?.terminate();
+    await this.muc?.leave();
+    await this.xmpp.stop();
+    this.roster.clear();
+  }
+
+  private closePeer(): void {
+    clearTimeout(this.iceTimer);
+    this.iceRestarted = false;
+    const peer = this.peer;
+    this.peer = null;
+    this.screenShare.reset();
+    peer?.close();
+    this.roster.clear();
+    this.emit('media', 'new');
+  }
+
+  private setPhase(phase: CallPhase, detail?: string): void {
+    if (this._phase === 'ended' && phase !== 'ended') return;
+    this._phase = phase;
+    log.info('phase', { phase, detail });
+    this.emit('phase', phase, detail);
+  }
+}
+
+/** Simulcast when the camera resolution allows it: 3 layers from 540p, 2 from 360p. */
+export function simulcastLayersFor(video: MediaStreamTrack | null): number {
+  const height = video?.getSettings().height ?? 720;
+  return height >= 540 ? 3 : height >= 360 ? 2 : 1;
+}
+
+function domainOf(jid: string): string {
+  const bare = jid.split('/')[0] ?? '';
+  return bare.slice(bare.indexOf('@') + 1).toLowerCase();
+}
+
+function readable(error: unknown): string {
+  const message = errorMessage(error);
+  return message.endsWith('.') ? message : `${message}.`;
+}

@@ -1,0 +1,163 @@
+/**
+ * The person's own microphone and camera, from the pre-join screen to the end
+ * of the call. The microphone stays open while muted (the track is disabled,
+ * so unmuting is instant); turning the camera off stops it, so its light goes
+ * out. Device changes and unplugged devices replace the tracks, and
+ * `track` events tell the call to swap what it sends.
+ */
+import { SerialQueue } from '../../../common/SerialQueue';
+import { TypedEmitter } from '../../../common/TypedEmitter';
+import { load, save } from '../storage';
+import { MediaAccessError, openCamera, openMicrophone, type DeviceKind } from './devices';
+
+export type LocalMediaEvents = {
+  /** The track to send for a kind changed (null: nothing to send). */
+  track: [kind: 'audio' | 'video', track: MediaStreamTrack | null];
+  /** On/off state, a problem or a device changed. */
+  changed: [];
+};
+
+export class LocalMedia extends TypedEmitter<LocalMediaEvents> {
+  audio: MediaStreamTrack | null = null;
+  video: MediaStreamTrack | null = null;
+  micOn = true;
+  cameraOn = true;
+  problems: Record<DeviceKind, MediaAccessError | null> = { camera: null, microphone: null };
+  micId: string | null = load('microphoneId');
+  cameraId: string | null = load('cameraId');
+  private readonly queue = new SerialQueue();
+  private closed = false;
+
+  /** Opens both devices for the preview. Problems are recorded, not thrown. */
+  start(): Promise<void> {
+    return this.queue.push(async () => {
+      await this.openMic();
+      if (this.cameraOn) await this.openCam();
+      this.emit('changed');
+    });
+  }
+
+  /** Whether the microphone is really being sent. */
+  get sendingAudio(): boolean {
+    return this.micOn && this.audio !== null;
+  }
+
+  get sendingVideo(): boolean {
+    return this.cameraOn && this.video !== null;
+  }
+
+  setMicOn(on: boolean): Promise<void> {
+    return this.queue.push(async () => {
+      if (on && !this.audio) await this.openMic();
+      this.micOn = on && this.audio !== null;
+      if (this.audio) this.audio.enabled = this.micOn;
+      this.emit('changed');
+    });
+  }
+
+  setCameraOn(on: boolean): Promise<void> {
+    return this.queue.push(async () => {
+      if (on && !this.video) await this.openCam();
+      if (!on) this.stopCam();
+      this.cameraOn = on && this.video !== null;
+      this.emit('changed');
+    });
+  }
+
+  selectMicrophone(id: string): Promise<void> {
+    return this.queue.push(async () => {
+      this.micId = id;
+      save('microphoneId', id);
+      await this.openMic();
+      this.emit('changed');
+    });
+  }
+
+  selectCamera(id: string): Promise<void> {
+    return this.queue.push(async () => {
+      this.cameraId = id;
+      save('cameraId', id);
+      if (this.cameraOn || this.video) await this.openCam();
+      this.emit('changed');
+    });
+  }
+
+  private async openMic(): Promise<void> {
+    if (this.closed) return;
+    try {
+      const track = await openMicrophone(this.micId);
+      if (this.closed) return track.stop();
+      const old = this.audio;
+      track.enabled = this.micOn;
+      this.audio = track;
+      this.problems.microphone = null;
+      this.micId = track.getSettings().deviceId ?? this.micId;
+      track.addEventListener('ended', () => this.deviceLost('microphone', track));
+      this.emit('track', 'audio', track);
+      old?.stop();
+    } catch (error) {
+      this.problems.microphone = asAccessError('microphone', error);
+      if (!this.audio) this.micOn = false;
+    }
+  }
+
+  private async openCam(): Promise<void> {
+    if (this.closed) return;
+    try {
+      const track = await openCamera(this.cameraId);
+      if (this.closed) return track.stop();
+      const old = this.video;
+      this.video = track;
+      this.cameraOn = true;
+      this.problems.camera = null;
+      this.cameraId = track.getSettings().deviceId ?? this.cameraId;
+      track.addEventListener('ended', () => this.deviceLost('camera', track));
+      this.emit('track', 'video', track);
+      old?.stop();
+    } catch (error) {
+      this.problems.camera = asAccessError('camera', error);
+      if (!this.video) this.cameraOn = false;
+    }
+  }
+
+  private stopCam(): void {
+    if (!this.video) return;
+    this.video.stop();
+    this.video = null;
+    this.emit('track', 'video', null);
+  }
+
+  /** An unplugged device or a revoked permission ends the track. */
+  private deviceLost(kind: DeviceKind, track: MediaStreamTrack): void {
+    void this.queue
+      .push(() => {
+        if (kind === 'camera' && this.video === track) {
+          this.video = null;
+          this.cameraOn = false;
+          this.emit('track', 'video', null);
+        } else if (kind === 'microphone' && this.audio === track) {
+          this.audio = null;
+          this.micOn = false;
+          this.emit('track', 'audio', null);
+        } else return;
+        this.problems[kind] = new MediaAccessError(kind, 'busy');
+        this.emit('changed');
+      })
+      .catch(() => {});
+  }
+
+  /** Stops every device. Safe to call twice. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.queue.close();
+    this.audio?.stop();
+    this.video?.stop();
+    this.audio = null;
+    this.video = null;
+  }
+}
+
+function asAccessError(device: DeviceKind, error: unknown): MediaAccessError {
+  return error instanceof MediaAccessError ? error : new MediaAccessError(device, 'unknown');
+}

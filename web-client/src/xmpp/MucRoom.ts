@@ -1,0 +1,269 @@
+/**
+ * XEP-0045 Multi-User Chat 1.34, the occupant side for the page: join with a
+ * nickname (a taken one gets a number), follow the occupants, chat with plain
+ * `<body/>` groupchat messages (so every XMPP client in the room takes part),
+ * and hear the focus's dominant-speaker announcements (urn:confab:speaker:0).
+ */
+import xml, { type Element } from '@xmpp/xml';
+import { TypedEmitter } from '../../../common/TypedEmitter';
+import { TimeoutError } from '../../../common/errors';
+import { createLogger } from '../log';
+import type { XmppConnection } from './XmppConnection';
+
+const log = createLogger('muc');
+
+export const NS_MUC = 'http://jabber.org/protocol/muc';
+export const NS_MUC_USER = 'http://jabber.org/protocol/muc#user';
+export const NS_SPEAKER = 'urn:confab:speaker:0';
+const NS_DELAY = 'urn:xmpp:delay';
+const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
+const MAX_NICK_ATTEMPTS = 8;
+
+export interface Occupant {
+  nick: string;
+  /** room@service/nick */
+  jid: string;
+  role: string;
+  affiliation: string;
+  self: boolean;
+}
+
+export interface ChatMessage {
+  id: string;
+  nick: string;
+  text: string;
+  time: Date;
+  self: boolean;
+  /** Sent before we joined (room history). */
+  history: boolean;
+}
+
+export type MucEvents = {
+  /** Someone came in, left, or changed role: the whole list. */
+  occupants: [Occupant[]];
+  joined: [Occupant];
+  left: [Occupant];
+  message: [ChatMessage];
+  speaker: [nick: string];
+  /** A message of ours was refused. */
+  messageError: [text: string];
+  /** We are out of the room (kicked, room destroyed). */
+  lost: [reason: string];
+};
+
+export class MucRoom extends TypedEmitter<MucEvents> {
+  readonly occupants = new Map<string, Occupant>();
+  private _nick = '';
+  private joined = false;
+  private joinWaiter: { resolve: () => void; reject: (e: Error) => void; nick: string } | null =
+    null;
+  private readonly onStanza = (stanza: Element): void => this.handle(stanza);
+
+  constructor(
+    private readonly xmpp: XmppConnection,
+    readonly jid: string,
+  ) {
+    super();
+    xmpp.on('stanza', this.onStanza);
+  }
+
+  get nick(): string {
+    return this._nick;
+  }
+
+  /** Joins with `nick`, or `nick (2)`… when taken. Resolves with the nick in use. */
+  async join(
+    nick: string,
+    options: { history?: number; timeoutMs?: number } = {},
+  ): Promise<string> {
+    this.joined = false;
+    this.occupants.clear();
+    for (let attempt = 1; attempt <= MAX_NICK_ATTEMPTS; attempt++) {
+      const tryNick = attempt === 1 ? nick : `${nick} (${attempt})`;
+      try {
+        await this.tryJoin(tryNick, options.history ?? 50, options.timeoutMs ?? 10000);
+        return tryNick;
+      } catch (error) {
+        if (error instanceof RoomError && error.condition === 'conflict') continue;
+        throw error;
+      }
+    }
+    throw new RoomError('conflict', 'That name is taken in this room. Choose another one.');
+  }
+
+  private tryJoin(nick: string, history: number, timeoutMs: number): Promise<void> {
+    this._nick = nick;
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.joinWaiter = null;
+        reject(new TimeoutError('The room did not answer in time.'));
+      }, timeoutMs);
+      this.joinWaiter = {
+        nick,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      };
+      const presence = xml(
+        'presence',
+        { to: `${this.jid}/${nick}` },
+        xml('x', { xmlns: NS_MUC }, xml('history', { maxstanzas: history })),
+      );
+      this.xmpp.send(presence).catch((e: unknown) => {
+        this.joinWaiter = null;
+        clearTimeout(timer);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      });
+    });
+  }
+
+  /** Sends a chat message to everyone in the room. */
+  async say(text: string): Promise<void> {
+    await this.xmpp.send(
+      xml('message', { to: this.jid, type: 'groupchat', id: randomId() }, xml('body', {}, text)),
+    );
+  }
+
+  async leave(): Promise<void> {
+    this.xmpp.off('stanza', this.onStanza);
+    if (!this.joined) return;
+    this.joined = false;
+    await this.xmpp
+      .send(xml('presence', { to: `${this.jid}/${this._nick}`, type: 'unavailable' }))
+      .catch(() => {});
+  }
+
+  private handle(stanza: Element): void {
+    const from = stanza.attrs.from ?? '';
+    const slash = from.indexOf('/');
+    const bare = (slash < 0 ? from : from.slice(0, slash)).toLowerCase();
+    if (bare !== this.jid.toLowerCase()) return;
+    const nick = slash < 0 ? '' : from.slice(slash + 1);
+    if (stanza.name === 'presence') this.presence(stanza, nick);
+    else if (stanza.name === 'message') this.message(stanza, nick);
+  }
+
+  private presence(stanza: Element, nick: string): void {
+    const x = stanza.getChild('x', NS_MUC_USER);
+    const codes = new Set(x?.getChildren('status').map((s) => s.attrs.code) ?? []);
+    const isSelf = codes.has('110') || (nick === this._nick && nick !== '');
+    if (stanza.attrs.type === 'error') {
+      if (this.joinWaiter && (nick === this.joinWaiter.nick || nick === '')) {
+        const waiter = this.joinWaiter;
+        this.joinWaiter = null;
+        waiter.reject(roomErrorOf(stanza));
+      }
+      return;
+    }
+    const item = x?.getChild('item');
+    if (stanza.attrs.type === 'unavailable') {
+      const gone = this.occupants.get(nick);
+      this.occupants.delete(nick);
+      if (isSelf) {
+        if (codes.has('303')) return; // our own nick change
+        this.joined = false;
+        this.emit(
+          'lost',
+          codes.has('307')
+            ? 'You were removed from the room.'
+            : codes.has('332')
+              ? 'The server is shutting down.'
+              : 'The room was closed.',
+        );
+        return;
+      }
+      if (gone) {
+        this.emit('left', gone);
+        this.emit('occupants', this.list());
+      }
+      return;
+    }
+    const occupant: Occupant = {
+      nick,
+      jid: `${this.jid}/${nick}`,
+      role: item?.attrs.role ?? 'participant',
+      affiliation: item?.attrs.affiliation ?? 'none',
+      self: isSelf,
+    };
+    const known = this.occupants.has(nick);
+    this.occupants.set(nick, occupant);
+    if (isSelf && this.joinWaiter) {
+      // Our own presence comes last: the occupant list is complete.
+      this._nick = nick;
+      this.joined = true;
+      const waiter = this.joinWaiter;
+      this.joinWaiter = null;
+      log.info('joined', { room: this.jid, nick });
+      waiter.resolve();
+    } else if (!known) this.emit('joined', occupant);
+    this.emit('occupants', this.list());
+  }
+
+  private message(stanza: Element, nick: string): void {
+    if (stanza.attrs.type === 'error') {
+      const error = stanza.getChild('error');
+      const text = error?.getChildText('text', NS_STANZAS);
+      this.emit('messageError', text || 'Your message could not be delivered.');
+      return;
+    }
+    if (stanza.attrs.type !== 'groupchat') return;
+    const speaker = stanza.getChild('dominant-speaker', NS_SPEAKER);
+    if (speaker?.attrs.nick) {
+      this.emit('speaker', speaker.attrs.nick);
+      return;
+    }
+    const body = stanza.getChildText('body');
+    if (body === null || body.trim() === '' || nick === '') return;
+    const delay = stanza.getChild('delay', NS_DELAY);
+    const stamp = delay?.attrs.stamp ? new Date(delay.attrs.stamp) : new Date();
+    this.emit('message', {
+      id: stanza.attrs.id ?? randomId(),
+      nick,
+      text: body,
+      time: Number.isNaN(stamp.getTime()) ? new Date() : stamp,
+      self: nick === this._nick,
+      history: delay !== undefined,
+    });
+  }
+
+  list(): Occupant[] {
+    return [...this.occupants.values()];
+  }
+}
+
+export class RoomError extends Error {
+  override readonly name = 'RoomError';
+  constructor(
+    readonly condition: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function roomErrorOf(stanza: Element): RoomError {
+  const error = stanza.getChild('error');
+  const condition =
+    error?.getChildElements().find((c) => c.getNS() === NS_STANZAS && c.name !== 'text')?.name ??
+    'undefined-condition';
+  const text = error?.getChildText('text', NS_STANZAS) ?? '';
+  const messages: Record<string, string> = {
+    conflict: 'That name is taken in this room.',
+    forbidden: 'You are banned from this room.',
+    'not-allowed': 'This room cannot be created.',
+    'registration-required': 'This room is for members only.',
+    'not-authorized': 'This room needs a password.',
+    'service-unavailable': 'This room is full.',
+    'item-not-found': 'This room does not exist.',
+  };
+  return new RoomError(condition, text || messages[condition] || `The room refused: ${condition}.`);
+}
+
+function randomId(): string {
+  return Math.random().toString(36).slice(2, 12);
+}

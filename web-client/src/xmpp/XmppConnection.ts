@@ -1,0 +1,182 @@
+/**
+ * The page's XMPP connection: an anonymous login on the guest host over the
+ * same-origin WebSocket, with the state people see (connecting, online,
+ * reconnecting, failed). xmpp.js reconnects by itself after a drop; this
+ * class gives up after `giveUpAfterMs` and reports `failed`, and `retry()`
+ * starts over. A resumed stream (XEP-0198) keeps the same JID and room
+ * presence; a new login is announced with `online` so the call can rejoin.
+ */
+import { client as xmppClient, type Client } from '@xmpp/client';
+import xml, { type Element } from '@xmpp/xml';
+import { TypedEmitter } from '../../../common/TypedEmitter';
+import { TimeoutError } from '../../../common/errors';
+import { createLogger } from '../log';
+
+const log = createLogger('xmpp');
+
+export type ConnectionState = 'connecting' | 'online' | 'reconnecting' | 'failed' | 'closed';
+
+export type XmppEvents = {
+  state: [state: ConnectionState, detail: string | undefined];
+  /** A fresh session (first login or a reconnect that could not resume). */
+  online: [jid: string];
+  stanza: [Element];
+};
+
+export interface XmppOptions {
+  service: string;
+  domain: string;
+  /** How long reconnect attempts go on before the state becomes `failed`. */
+  giveUpAfterMs?: number;
+  /** Per-attempt connection timeout. */
+  connectTimeoutMs?: number;
+}
+
+/** An `<error/>` answer to an IQ we sent, with its condition and text. */
+export class XmppError extends Error {
+  override readonly name = 'XmppError';
+  constructor(
+    readonly condition: string,
+    readonly text: string,
+  ) {
+    super(text ? `${condition}: ${text}` : condition);
+  }
+}
+
+export class XmppConnection extends TypedEmitter<XmppEvents> {
+  private xmpp: Client | null = null;
+  private _state: ConnectionState = 'closed';
+  private _jid = '';
+  private lostAt = 0;
+  private giveUpTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly iqHandlers: [string, string, IqSetHandler][] = [];
+
+  constructor(private readonly options: XmppOptions) {
+    super();
+  }
+
+  get state(): ConnectionState {
+    return this._state;
+  }
+
+  get jid(): string {
+    return this._jid;
+  }
+
+  /** Connects and logs in; rejects with a readable error when the first attempt fails. */
+  async start(): Promise<void> {
+    this.teardown();
+    const xmpp = xmppClient({ service: this.options.service, domain: this.options.domain });
+    xmpp.timeout = this.options.connectTimeoutMs ?? 10000;
+    this.xmpp = xmpp;
+    for (const [ns, name, handler] of this.iqHandlers) register(xmpp, ns, name, handler);
+    xmpp.on('error', (error) => log.warn('connection error', { error: error.message }));
+    xmpp.on('stanza', (stanza) => {
+      if (this.xmpp === xmpp) this.emit('stanza', stanza);
+    });
+    xmpp.on('online', (jid) => {
+      if (this.xmpp !== xmpp) return;
+      this._jid = jid.toString();
+      log.info('online', { jid: this._jid });
+      this.setState('online');
+      this.emit('online', this._jid);
+    });
+    xmpp.on('status', (status) => {
+      if (this.xmpp !== xmpp) return;
+      if (status === 'disconnect' && this._state === 'online') this.connectionLost();
+    });
+    xmpp.reconnect.on('reconnected', () => {
+      // A resumed stream emits no `online`: same JID, same rooms.
+      if (this.xmpp === xmpp && this._state === 'reconnecting') this.setState('online');
+    });
+    this.setState('connecting');
+    try {
+      await xmpp.start();
+    } catch (error) {
+      if (this.xmpp !== xmpp) return;
+      const message = error instanceof Error ? error.message : String(error);
+      this.teardown();
+      this.setState('failed', `Cannot connect to the chat server (${message}).`);
+      throw new Error(`Cannot connect to the chat server (${message}).`);
+    }
+  }
+
+  private connectionLost(): void {
+    this.lostAt = Date.now();
+    log.warn('connection lost; reconnecting');
+    this.setState('reconnecting');
+    clearTimeout(this.giveUpTimer);
+    this.giveUpTimer = setTimeout(() => {
+      if (this._state !== 'reconnecting') return;
+      log.warn('giving up reconnecting', { afterMs: Date.now() - this.lostAt });
+      this.teardown();
+      this.setState('failed', 'The connection to the server was lost.');
+    }, this.options.giveUpAfterMs ?? 30000);
+  }
+
+  private setState(state: ConnectionState, detail?: string): void {
+    if (state !== 'reconnecting') clearTimeout(this.giveUpTimer);
+    if (this._state === state && detail === undefined) return;
+    this._state = state;
+    this.emit('state', state, detail);
+  }
+
+  send(stanza: Element): Promise<void> {
+    if (!this.xmpp || this._state !== 'online')
+      return Promise.reject(new Error('not connected to the server'));
+    return this.xmpp.send(stanza);
+  }
+
+  /** Sends an IQ and resolves with the result, or rejects with an XmppError or TimeoutError. */
+  async iq(type: 'get' | 'set', to: string, payload: Element, timeoutMs = 10000): Promise<Element> {
+    if (!this.xmpp || this._state !== 'online') throw new Error('not connected to the server');
+    try {
+      return await this.xmpp.iqCaller.request(xml('iq', { type, to }, payload), timeoutMs);
+    } catch (error) {
+      throw asXmppError(error);
+    }
+  }
+
+  /** Answers incoming IQ-sets of one payload: return a payload, true (empty result) or an `<error/>`. */
+  onIqSet(ns: string, name: string, handler: IqSetHandler): void {
+    this.iqHandlers.push([ns, name, handler]);
+    if (this.xmpp) register(this.xmpp, ns, name, handler);
+  }
+
+  /** Disconnects for good (leaving the page or the call). Safe to call twice. */
+  async stop(): Promise<void> {
+    const xmpp = this.xmpp;
+    this.teardown();
+    this.setState('closed');
+    if (xmpp) await xmpp.stop().catch(() => {});
+  }
+
+  /** Forgets the current client; its late events are ignored. */
+  private teardown(): void {
+    clearTimeout(this.giveUpTimer);
+    const xmpp = this.xmpp;
+    this.xmpp = null;
+    if (xmpp) {
+      xmpp.reconnect.stop();
+      void xmpp.stop().catch(() => {});
+    }
+  }
+}
+
+export type IqSetHandler = (
+  payload: Element,
+  from: string,
+) => Promise<Element | true> | Element | true;
+
+function register(xmpp: Client, ns: string, name: string, handler: IqSetHandler): void {
+  xmpp.iqCallee.set(ns, name, (ctx) =>
+    handler(ctx.element as Element, ctx.stanza.attrs.from ?? ''),
+  );
+}
+
+function asXmppError(error: unknown): Error {
+  const e = error as { condition?: string; text?: string; name?: string; message?: string };
+  if (e?.name === 'TimeoutError') return new TimeoutError('the server did not answer in time');
+  if (e?.condition) return new XmppError(e.condition, e.text ?? '');
+  return error instanceof Error ? error : new Error(String(error));
+}
