@@ -319,17 +319,19 @@ export class Conference {
     }
   }
 
-  /** Stops a track `owner` sends and removes it from everyone who receives it. */
+  /** Stops tracks `owner` sends and removes them from everyone (one content-remove each). */
   stopSent(owner: Participant, contentNames: string[]): void {
+    const receiveNames: string[] = [];
     for (const name of contentNames) {
       const track = owner.sent.get(name);
       if (!track) continue;
       owner.sent.delete(name);
       track.producer.close();
-      const receiveName = Participant.receiveContentName(owner.id, name);
-      for (const receiver of this.participants.values()) {
-        if (receiver !== owner) this.removeReceived(receiver, [receiveName]);
-      }
+      receiveNames.push(Participant.receiveContentName(owner.id, name));
+    }
+    if (!receiveNames.length) return;
+    for (const receiver of this.participants.values()) {
+      if (receiver !== owner) this.removeReceived(receiver, receiveNames);
     }
   }
 
