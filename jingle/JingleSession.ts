@@ -25,7 +25,7 @@ import {
 import { err, ok, type Result } from './result';
 import { candidateLine, parseCandidateLine } from './sdpCandidates';
 import { jingleToSdp, type MediaSection, type SdpType } from './jingleToSdp';
-import { sdpToJingle, type JingleContents } from './sdpToJingle';
+import { sdpMids, sdpToJingle, type JingleContents } from './sdpToJingle';
 import { mergeTransport, sameIceCredentials } from './transportUpdates';
 
 export interface JingleSessionOptions {
@@ -86,6 +86,8 @@ export class JingleSession {
   private pending: string[] = [];
   private version = 0;
   private localTransport: IceUdpTransport | undefined;
+  /** Our negotiated DTLS role (setup active or passive), once an answer fixed it. */
+  private localDtlsSetup: 'active' | 'passive' | undefined;
   /** We sent new ICE credentials in a local offer: the remote's new ones come in an answer. */
   private restarting = false;
 
@@ -216,16 +218,15 @@ export class JingleSession {
   addContents(localOffer: string): Result<JinglePayload, JingleError> {
     if (this.state !== 'active' && this.state !== 'pending') return err(outOfOrder('content-add'));
     const known = new Set(this.slots.map((s) => s.name));
-    const converted = this.fromLocal(localOffer, (mid) =>
-      known.has(mid) ? this.creatorOf(mid) : this.localRole,
-    );
+    const fresh = sdpMids(localOffer).filter((mid) => !known.has(mid));
+    const converted = this.fromLocal(localOffer, () => this.localRole, fresh);
     if (!converted.ok) return converted;
-    const added = converted.value.contents.filter((c) => !known.has(c.name));
+    const added = converted.value.contents;
     if (added.length === 0) return err(badRequest('sdp', 'the offer has no new m-line'));
     for (const content of added) this.slots.push(slotOf(content, 'local'));
     this.pending = added.map((c) => c.name);
-    this.groups = converted.value.groups;
-    return ok(this.payload('content-add', added, converted.value.groups));
+    this.joinBundle(this.pending);
+    return ok(this.payload('content-add', added, this.groups));
   }
 
   /** content-remove of local or remote contents; they become rejected m-lines. */
@@ -352,13 +353,15 @@ export class JingleSession {
 
   private rememberLocalTransport(converted: JingleContents): void {
     const transport = converted.contents.find((c) => c.transport?.ufrag !== undefined)?.transport;
-    if (transport) this.localTransport = transport;
+    if (!transport) return;
+    this.localTransport = transport;
+    const setup = transport.fingerprints[0]?.setup;
+    if (setup === 'active' || setup === 'passive') this.localDtlsSetup = setup;
   }
 
-  /** Our setup is known from local SDP; the remote answer takes the other role. */
+  /** The remote's setup in a rendered answer: the role opposite ours once negotiated, else active. */
   private answerSetup(): 'active' | 'passive' {
-    const setup = this.localTransport?.fingerprints[0]?.setup;
-    return setup === 'active' ? 'passive' : 'active';
+    return this.localDtlsSetup === 'active' ? 'passive' : 'active';
   }
 
   private addRemote(contents: readonly JingleContent[]): Result<RemoteAction, JingleError> {
@@ -371,14 +374,21 @@ export class JingleSession {
       }
     }
     for (const content of contents) this.slots.push(slotOf(content, 'remote'));
-    if (!this.groups.some((g) => contents.every((c) => g.contents.includes(c.name)))) {
-      const bundle = this.groups.find((g) => g.semantics === 'BUNDLE');
-      if (bundle) bundle.contents = [...bundle.contents, ...contents.map((c) => c.name)];
-    }
+    this.joinBundle(contents.map((c) => c.name));
     return this.describe(
       'offer',
       contents.map((c) => c.name),
       [],
+    );
+  }
+
+  /** New contents join the session's BUNDLE group unless a group already lists them. */
+  private joinBundle(names: readonly string[]): void {
+    if (this.groups.some((g) => names.every((name) => g.contents.includes(name)))) return;
+    this.groups = this.groups.map((g) =>
+      g.semantics === 'BUNDLE'
+        ? { ...g, contents: [...g.contents, ...names.filter((n) => !g.contents.includes(n))] }
+        : g,
     );
   }
 
@@ -394,6 +404,9 @@ export class JingleSession {
     const found = this.findSlots(payload.contents);
     if (!found.ok) return found;
     for (const [slot, content] of found.value) slot.remote = mergeContent(slot.remote, content);
+    const remoteSetup = payload.contents.flatMap((c) => c.transport?.fingerprints ?? [])[0]?.setup;
+    if (remoteSetup === 'active') this.localDtlsSetup = 'passive';
+    if (remoteSetup === 'passive') this.localDtlsSetup = 'active';
     if (action === 'session-accept') this.state = 'active';
     if (action !== 'transport-accept') {
       // What the answer left out is refused: the remote answer must still have its m-line.

@@ -6,7 +6,8 @@
 export const LIMITS = {
   contents: 256,
   groups: 16,
-  payloadTypes: 32,
+  // Chromium's subsequent offers list every codec it has: 30+ video payload types.
+  payloadTypes: 64,
   parametersPerPayloadType: 32,
   rtcpFeedbackPerPayloadType: 32,
   headerExtensions: 32,

@@ -6,7 +6,7 @@
  *   for the participant, with its SSRC, RTX SSRC (FID group), cname and msid.
  */
 import type { types } from 'mediasoup';
-import { payloadTypeOf } from './mediasoupCodecs';
+import { codecOf, isRtx, payloadTypeOf, sameCodec } from './mediasoupCodecs';
 import type {
   IceUdpTransport,
   JingleContent,
@@ -104,6 +104,57 @@ export function consumerContent(options: ConsumerContentOptions): JingleContent 
     senders: options.senders ?? 'initiator',
     description: d,
   };
+  if (options.transport) content.transport = options.transport;
+  return content;
+}
+
+export interface AnswerContentOptions {
+  transport?: IceUdpTransport;
+}
+
+/**
+ * The focus's content-accept for a content the participant added (e.g. a
+ * screen share): the participant's own payload types and header extensions
+ * that the router supports, in its numbering (an answer keeps the offer's),
+ * no sources, same senders. Undefined when no codec is in common: refuse the
+ * content with content-reject (reason incompatible-parameters).
+ */
+export function answerContent(
+  offered: JingleContent,
+  routerRtpCapabilities: types.RtpCapabilities,
+  options: AnswerContentOptions = {},
+): JingleContent | undefined {
+  const d = offered.description;
+  if (!d) return undefined;
+  const routerCodecs = (routerRtpCapabilities.codecs ?? []).filter((c) => c.kind === d.media);
+  const media = d.payloadTypes.filter((pt) => {
+    const codec = !isRtx(pt) && codecOf(pt, d.media);
+    return codec && routerCodecs.some((c) => sameCodec(codec, c));
+  });
+  if (media.length === 0) return undefined;
+  const kept = new Set(media.map((pt) => pt.id));
+  const rtx = d.payloadTypes.filter(
+    (pt) => isRtx(pt) && pt.parameters.some((p) => p.name === 'apt' && kept.has(Number(p.value))),
+  );
+  const uris = new Set(
+    (routerRtpCapabilities.headerExtensions ?? [])
+      .filter((h) => h.kind === d.media)
+      .map((h) => h.uri),
+  );
+  const answer = description(
+    d.media,
+    d.payloadTypes.filter((pt) => kept.has(pt.id) || rtx.includes(pt)),
+    d.headerExtensions.filter((h) => uris.has(h.uri)),
+    [],
+  );
+  answer.rtcpFeedback = d.rtcpFeedback;
+  answer.extmapAllowMixed = d.extmapAllowMixed;
+  const content: JingleContent = {
+    name: offered.name,
+    creator: offered.creator,
+    description: answer,
+  };
+  if (offered.senders !== undefined) content.senders = offered.senders;
   if (options.transport) content.transport = options.transport;
   return content;
 }

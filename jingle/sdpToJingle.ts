@@ -82,6 +82,15 @@ export function sdpToJingle(
   return ok({ contents: checked.value.contents, groups: checked.value.groups, rejected });
 }
 
+/** The mids of an SDP's m-lines, in order (m-lines without a mid are skipped). */
+export function sdpMids(sdp: string): string[] {
+  try {
+    return (parseSdp(sdp).media ?? []).flatMap((m) => (m.mid === undefined ? [] : [String(m.mid)]));
+  } catch {
+    return [];
+  }
+}
+
 function mediaToContent(
   session: SessionDescription,
   media: MediaDescription,

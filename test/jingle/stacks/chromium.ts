@@ -76,6 +76,7 @@ export async function launchChromium(): Promise<BrowserHost> {
       setLocal: call('setLocal'),
       setRemote: call('setRemote'),
       candidates: call('candidates'),
+      addCamera: call('addCamera'),
       addCandidate: call('addCandidate'),
       stats: call('stats'),
       close: call('close'),

@@ -146,6 +146,7 @@ export async function launchFirefox(): Promise<BrowserHost> {
       setLocal: call('setLocal'),
       setRemote: call('setRemote'),
       candidates: call('candidates'),
+      addCamera: call('addCamera'),
       addCandidate: call('addCandidate'),
       stats: call('stats'),
       close: call('close'),

@@ -40,6 +40,8 @@ export interface PagePeers {
   answer(id: string, offer: string): Promise<string>;
   /** setLocalDescription; resolves with the local SDP once gathering completed (or 5 s) unless `trickle`. */
   setLocal(id: string, type: 'offer' | 'answer', sdp: string, trickle?: boolean): Promise<string>;
+  /** Another camera track on its own sendonly transceiver (a new content, like a screen share). */
+  addCamera(id: string): Promise<void>;
   /** Local candidates gathered since the last call. */
   candidates(id: string): Promise<LocalCandidate[]>;
   /** setRemoteDescription; resolves with '' or the error message. */
@@ -54,6 +56,15 @@ export function installPagePeers(): void {
   const tracks = new Map<string, MediaStream>();
   const channels = new Map<string, RTCDataChannel>();
   const gatheredCandidates = new Map<string, LocalCandidate[]>();
+  const simulcast = new Map<string, string[]>();
+  /** Tracks not yet on a transceiver: the offerer adds them at its first offer, the answerer attaches them. */
+  const unattached = (id: string): MediaStreamTrack[] =>
+    (tracks.get(id)?.getTracks() ?? []).filter(
+      (track) =>
+        !get(id)
+          .getSenders()
+          .some((sender) => sender.track === track),
+    );
 
   function get(id: string): RTCPeerConnection {
     const pc = pcs.get(id);
@@ -91,22 +102,24 @@ export function installPagePeers(): void {
           video: !!options.video,
         });
         tracks.set(id, stream);
-        for (const track of stream.getTracks()) {
-          const rids = track.kind === 'video' ? (options.simulcastRids ?? []) : [];
-          pc.addTransceiver(track, {
-            direction: 'sendrecv',
-            streams: [stream],
-            sendEncodings:
-              rids.length > 0
-                ? rids.map((rid, i) => ({ rid, scaleResolutionDownBy: 2 ** (rids.length - 1 - i) }))
-                : undefined,
-          });
-        }
+        simulcast.set(id, options.simulcastRids ?? []);
       }
       if (options.dataChannel) channels.set(id, pc.createDataChannel('chat'));
     },
     async offer(id, trickle) {
       const pc = get(id);
+      const stream = tracks.get(id);
+      for (const track of unattached(id)) {
+        const rids = track.kind === 'video' ? (simulcast.get(id) ?? []) : [];
+        pc.addTransceiver(track, {
+          direction: 'sendrecv',
+          streams: stream ? [stream] : [],
+          sendEncodings:
+            rids.length > 0
+              ? rids.map((rid, i) => ({ rid, scaleResolutionDownBy: 2 ** (rids.length - 1 - i) }))
+              : undefined,
+        });
+      }
       const offer = await pc.createOffer();
       await pc.setLocalDescription(offer);
       if (trickle) return offer.sdp ?? '';
@@ -117,7 +130,7 @@ export function installPagePeers(): void {
       const pc = get(id);
       await pc.setRemoteDescription({ type: 'offer', sdp: offer });
       const stream = tracks.get(id);
-      for (const track of stream?.getTracks() ?? []) {
+      for (const track of unattached(id)) {
         const free = pc
           .getTransceivers()
           .find((t) => t.receiver.track.kind === track.kind && !t.sender.track && t.mid !== null);
@@ -136,6 +149,13 @@ export function installPagePeers(): void {
       if (trickle) return sdp;
       await gathered(pc);
       return pc.localDescription?.sdp ?? '';
+    },
+    async addCamera(id) {
+      const stream = await navigator.mediaDevices.getUserMedia({ video: true });
+      const track = stream.getVideoTracks()[0];
+      if (!track) throw new Error('no camera');
+      get(id).addTransceiver(track, { direction: 'sendonly', streams: [stream] });
+      tracks.get(id)?.addTrack(track);
     },
     async candidates(id) {
       return gatheredCandidates.get(id)?.splice(0) ?? [];
