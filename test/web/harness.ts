@@ -1,0 +1,205 @@
+/**
+ * End-to-end set-up for the web client: the whole Confab (embedded Prosody,
+ * focus, SFU, HTTP serving web-client/dist) on free ports with a temporary
+ * data directory, Debian's headless Chromium driven by playwright-core with
+ * fake devices and a fresh profile per browser, conference bots on wrtc, and
+ * a plain XMPP chat user.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { client as xmppClient, type Client } from '@xmpp/client';
+import xml, { type Element } from '@xmpp/xml';
+import { ConfigReader } from '../../common/config';
+import { findFreePort } from '../../common/net';
+import { readServerConfig } from '../../server/config';
+import { readFocusConfig } from '../../focus/config';
+import { Confab } from '../../server/Confab';
+import { ConferenceBot, type BotOptions } from '../../bot/ConferenceBot';
+
+const ROOT = join(__dirname, '..', '..');
+export const WEB_DIST = join(ROOT, 'web-client', 'dist');
+export const ARTIFACTS = join(ROOT, 'test', 'artifacts');
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/** Builds the bundle when `make test` has not (e.g. `npx jest test/web`). */
+export function ensureWebClientBuilt(): void {
+  if (existsSync(join(WEB_DIST, 'index.html'))) return;
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-web-client.mjs')], {
+    stdio: 'ignore',
+    timeout: 60000,
+  });
+}
+
+export interface WebConfab {
+  confab: Confab;
+  domain: string;
+  /** http://127.0.0.1:<port> */
+  url: string;
+  roomJid(name: string): string;
+  bot(nick: string, room: string, options?: Partial<BotOptions>): Promise<ConferenceBot>;
+  /** A plain XMPP user in the room (no call), like any chat client. */
+  chatUser(nick: string, room: string): Promise<ChatUser>;
+  stop(): Promise<void>;
+}
+
+export interface ChatUser {
+  xmpp: Client;
+  messages: { nick: string; body: string }[];
+  say(body: string): Promise<void>;
+}
+
+export async function startWebConfab(): Promise<WebConfab> {
+  ensureWebClientBuilt();
+  const dir = mkdtempSync(join(tmpdir(), 'confab-web-'));
+  const reader = new ConfigReader({
+    'server.data-dir': dir,
+    'server.http-port': await findFreePort(),
+    'prosody.c2s-port': await findFreePort(),
+    'focus.rtc-port': 0,
+    'focus.workers': 1,
+    'prosody.session-hibernation': 2,
+  });
+  const server = readServerConfig(reader, dir);
+  let confab: Confab;
+  try {
+    confab = await Confab.start({ server, focus: readFocusConfig(reader), webClientDir: WEB_DIST });
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  const domain = server.domain;
+  const bots = new Set<ConferenceBot>();
+  const clients = new Set<Client>();
+  const service = `xmpp://127.0.0.1:${confab.ports.c2s}`;
+  return {
+    confab,
+    domain,
+    url: `http://127.0.0.1:${confab.ports.http}`,
+    roomJid: (name) => `${name}@conference.${domain}`,
+    async bot(nick, room, options = {}) {
+      const bot = await ConferenceBot.join({
+        service,
+        domain: `guest.${domain}`,
+        room,
+        nick,
+        focus: `focus.${domain}`,
+        ...options,
+      });
+      bots.add(bot);
+      return bot;
+    },
+    async chatUser(nick, room) {
+      const xmpp = xmppClient({ service, domain: `guest.${domain}` });
+      xmpp.on('error', () => {});
+      clients.add(xmpp);
+      await xmpp.start();
+      const messages: { nick: string; body: string }[] = [];
+      const joined = new Promise<void>((resolve) => {
+        xmpp.on('stanza', (stanza: Element) => {
+          const from = stanza.attrs.from ?? '';
+          if (stanza.name === 'presence' && from === `${room}/${nick}`) resolve();
+          const body = stanza.name === 'message' ? stanza.getChildText('body') : null;
+          if (body !== null && stanza.attrs.type === 'groupchat')
+            messages.push({ nick: from.slice(from.indexOf('/') + 1), body });
+        });
+      });
+      await xmpp.send(
+        xml(
+          'presence',
+          { to: `${room}/${nick}` },
+          xml('x', { xmlns: 'http://jabber.org/protocol/muc' }, xml('history', { maxstanzas: 0 })),
+        ),
+      );
+      await withTimeout(joined, 10000, `${nick} joining ${room}`);
+      return {
+        xmpp,
+        messages,
+        say: (body) =>
+          xmpp.send(xml('message', { to: room, type: 'groupchat' }, xml('body', {}, body))),
+      };
+    },
+    async stop() {
+      await Promise.all([...bots].map((b) => b.crash()));
+      await Promise.all([...clients].map((c) => c.stop().catch(() => {})));
+      await confab.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Browser {
+  context: BrowserContext;
+  page: Page;
+  /** The page's own log (window.confab.logs()), for failure messages. */
+  logs(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface BrowserOptions {
+  /** Deny the camera permission for the origin (the microphone stays allowed). */
+  denyCamera?: string;
+}
+
+/** One Chromium with a fresh profile (its own storage and permissions). */
+export async function launchBrowser(options: BrowserOptions = {}): Promise<Browser> {
+  const profile = mkdtempSync(join(tmpdir(), 'confab-chromium-'));
+  let context: BrowserContext;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: '/usr/bin/chromium',
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1280, height: 720 },
+      timeout: 30000,
+    });
+  } catch (error) {
+    rmSync(profile, { recursive: true, force: true });
+    throw error;
+  }
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(20000);
+  if (options.denyCamera) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Browser.setPermission', {
+      permission: { name: 'camera' },
+      setting: 'denied',
+      origin: options.denyCamera,
+    });
+  }
+  return {
+    context,
+    page,
+    logs: async () =>
+      page
+        .evaluate(() => (globalThis as unknown as { confab?: { logs(): string[] } }).confab?.logs())
+        .then((lines) => (lines ?? []).join('\n'))
+        .catch(() => '(no page log)'),
+    async close() {
+      await context.close().catch(() => {});
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
+    }),
+  ]);
+}

@@ -1,0 +1,42 @@
+import { keepDtlsRole, renameNewMid } from './sdpFixes';
+
+const offer = (mids: string[]) =>
+  [
+    'v=0',
+    'o=- 1 2 IN IP4 127.0.0.1',
+    's=-',
+    't=0 0',
+    `a=group:BUNDLE ${mids.join(' ')}`,
+    ...mids.flatMap((mid) => ['m=video 9 UDP/TLS/RTP/SAVPF 96', 'a=setup:actpass', `a=mid:${mid}`]),
+    '',
+  ].join('\r\n');
+
+test('the new m-line takes the content name, in the BUNDLE group too', () => {
+  const renamed = renameNewMid(
+    offer(['audio', 'video', 'p1-video', '3']),
+    ['audio', 'video', 'p1-video'],
+    'screen',
+  );
+  expect(renamed.ok).toBe(true);
+  if (!renamed.ok) return;
+  expect(renamed.sdp).toContain('a=group:BUNDLE audio video p1-video screen\r\n');
+  expect(renamed.sdp).toContain('a=mid:screen\r\n');
+  expect(renamed.sdp).not.toContain('a=mid:3\r\n');
+});
+
+test('a recycled m-line (the browser reused a removed one) is refused', () => {
+  const renamed = renameNewMid(
+    offer(['audio', 'video', '3']),
+    ['audio', 'video', 'p1-video'],
+    'screen',
+  );
+  expect(renamed).toEqual({ ok: false, error: 'the browser reused the m-line of a removed track' });
+  expect(renameNewMid(offer(['audio', 'video']), ['audio', 'video'], 'screen').ok).toBe(false);
+});
+
+test('a remote answer keeps the DTLS roles', () => {
+  expect(keepDtlsRole('a=setup:active\r\na=mid:0\r\na=setup:actpass\r\n', 'active')).toBe(
+    'a=setup:passive\r\na=mid:0\r\na=setup:passive\r\n',
+  );
+  expect(keepDtlsRole('a=setup:active\r\n', 'passive')).toBe('a=setup:active\r\n');
+});
