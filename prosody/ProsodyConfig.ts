@@ -36,6 +36,10 @@ export interface ProsodySettings {
   runAsRoot: boolean;
   log: { level: 'debug' | 'info' | 'warn' | 'error'; file?: string };
   certificates?: string;
+  /** Extra CA certificates to trust (a private CA of a closed federation). */
+  caFile?: string;
+  /** A hosts file consulted before DNS when resolving remote servers. */
+  hostsFile?: string;
   /** Allow in-band registration (XEP-0077) on the user host. */
   allowRegistration: boolean;
   /** Require TLS on client connections. */
@@ -130,6 +134,8 @@ export function renderProsodyConfig(s: ProsodySettings, style: RenderStyle = 'ru
     doc("Certificates: one <domain>.crt/.key pair per host (e.g. from Let's Encrypt, see README).");
     line(`certificates = ${luaString(s.certificates)}`);
   }
+  if (s.caFile) line(`ssl = { cafile = ${luaString(s.caFile)} }`);
+  if (s.hostsFile) line(`unbound = { hoststxt = ${luaString(s.hostsFile)} }`);
   blank();
 
   doc(

@@ -18,6 +18,8 @@ export interface EmbeddedProsodyOptions {
   allowRegistration?: boolean;
   federation?: Partial<ProsodySettings['federation']> & { enabled: boolean };
   certificates?: string;
+  caFile?: string;
+  hostsFile?: string;
   logLevel?: ProsodySettings['log']['level'];
   smacksHibernationSeconds?: number;
 }
@@ -39,6 +41,8 @@ export function embeddedProsodySettings(o: EmbeddedProsodyOptions): ProsodySetti
     runAsRoot: process.getuid?.() === 0,
     log: { level: o.logLevel ?? 'info' },
     certificates: o.certificates,
+    caFile: o.caFile,
+    hostsFile: o.hostsFile,
     allowRegistration: o.allowRegistration ?? false,
     c2sRequireEncryption: false,
     websocketSecure: true,

@@ -82,8 +82,10 @@ export class Confab {
         listen: p.listen,
         storage: p.storage,
         allowRegistration: p.allowRegistration,
-        federation: { enabled: p.federation },
+        federation: { enabled: p.federation, secureAuth: p.s2sSecureAuth },
         certificates: p.certificates,
+        caFile: p.caFile,
+        hostsFile: p.hostsFile,
         smacksHibernationSeconds: p.sessionHibernation,
       });
       const prosodyLog = createLogger('prosody');

@@ -23,7 +23,10 @@ export const SERVER_KEYS = [
   'prosody.storage',
   'prosody.allow-registration',
   'prosody.federation',
+  'prosody.s2s-secure-auth',
   'prosody.certificates',
+  'prosody.ca-file',
+  'prosody.hosts-file',
   'prosody.session-hibernation',
 ] as const;
 
@@ -49,7 +52,13 @@ export interface ServerConfig {
     storage: 'memory' | 'internal';
     allowRegistration: boolean;
     federation: boolean;
+    /** Require valid certificates from remote servers (s2s_secure_auth). */
+    s2sSecureAuth: boolean;
     certificates: string | undefined;
+    /** Extra CA certificates Prosody trusts (private federations). */
+    caFile: string | undefined;
+    /** A hosts file Prosody consults before DNS for remote servers. */
+    hostsFile: string | undefined;
     /** Seconds a vanished client stays in rooms before it is dropped. */
     sessionHibernation: number;
   };
@@ -90,6 +99,9 @@ export function readServerConfig(r: ConfigReader, projectRoot: string): ServerCo
       allowRegistration: r.bool('prosody.allow-registration', embedded),
       federation: r.bool('prosody.federation', false),
       certificates: r.optionalString('prosody.certificates'),
+      s2sSecureAuth: r.bool('prosody.s2s-secure-auth', r.has('prosody.certificates')),
+      caFile: r.optionalString('prosody.ca-file'),
+      hostsFile: r.optionalString('prosody.hosts-file'),
       sessionHibernation: r.int('prosody.session-hibernation', 60, 1, 3600),
     },
   };

@@ -24,7 +24,11 @@ export interface TestXmppOptions {
   turn?: EmbeddedProsodyOptions['turn'];
   federation?: EmbeddedProsodyOptions['federation'];
   certificates?: string;
+  caFile?: string;
+  hostsFile?: string;
   listen?: string[];
+  /** Fixed s2s port (remote servers without SRV records reach 5269). */
+  s2sPort?: number;
 }
 
 export interface TestXmpp {
@@ -34,6 +38,8 @@ export interface TestXmpp {
   focusDomain: string;
   focusSecret: string;
   ports: { c2s: number; s2s: number; component: number; http: number };
+  /** Prosody's XMPP WebSocket (RFC 7395). */
+  websocketUrl: string;
   prosody: ProsodyProcess;
   /** Creates an account; the password defaults to a random one. */
   createUser(name: string, password?: string): Promise<{ jid: string; password: string }>;
@@ -52,7 +58,7 @@ export async function startTestXmpp(options: TestXmppOptions = {}): Promise<Test
   const host = options.listen?.[0] ?? '127.0.0.1';
   const ports = {
     c2s: await findFreePort(host),
-    s2s: await findFreePort(host),
+    s2s: options.s2sPort ?? (await findFreePort(host)),
     component: await findFreePort(),
     http: await findFreePort(),
   };
@@ -66,6 +72,8 @@ export async function startTestXmpp(options: TestXmppOptions = {}): Promise<Test
     turn: options.turn,
     federation: options.federation,
     certificates: options.certificates,
+    caFile: options.caFile,
+    hostsFile: options.hostsFile,
     smacksHibernationSeconds: 2,
     logLevel: (process.env.CONFAB_TEST_PROSODY_LOG as 'debug' | undefined) ?? 'warn',
   });
@@ -79,6 +87,7 @@ export async function startTestXmpp(options: TestXmppOptions = {}): Promise<Test
     throw error;
   }
 
+  const websocketUrl = `ws://127.0.0.1:${ports.http}/xmpp-websocket`;
   const passwords = new Map<string, string>();
   const clients = new Set<Client>();
   const components = new Set<ComponentConnection>();
@@ -94,7 +103,10 @@ export async function startTestXmpp(options: TestXmppOptions = {}): Promise<Test
     password?: string;
     domain: string;
   }): Promise<Client> => {
-    const c = xmppClient({ service: `xmpp://${host}:${ports.c2s}`, ...params });
+    // With certificates, c2s offers STARTTLS with a test CA that Node does not
+    // trust; WebSocket on loopback needs no TLS.
+    const service = options.certificates ? websocketUrl : `xmpp://${host}:${ports.c2s}`;
+    const c = xmppClient({ service, ...params });
     c.on('error', () => {});
     clients.add(c);
     await c.start();
@@ -108,6 +120,7 @@ export async function startTestXmpp(options: TestXmppOptions = {}): Promise<Test
     focusDomain: settings.focusDomain,
     focusSecret,
     ports,
+    websocketUrl,
     prosody,
     createUser,
     async client(name) {

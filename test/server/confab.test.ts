@@ -9,9 +9,11 @@ import { client } from '@xmpp/client';
 import { ConfigReader } from '../../common/config';
 import { findFreePort } from '../../common/net';
 import { readServerConfig, type ServerConfig } from '../../server/config';
+import { readFocusConfig } from '../../focus/config';
 import { Confab } from '../../server/Confab';
 
 const dirs: string[] = [];
+const focus = readFocusConfig(new ConfigReader({ 'focus.rtc-port': 0, 'focus.workers': 1 }));
 
 async function config(overrides: Record<string, unknown> = {}): Promise<ServerConfig> {
   const dir = mkdtempSync(join(tmpdir(), 'confab-server-'));
@@ -30,7 +32,7 @@ afterAll(() => {
 });
 
 test('starts, reports health, proxies XMPP over WebSocket, and stops cleanly', async () => {
-  const confab = await Confab.start({ server: await config() });
+  const confab = await Confab.start({ focus, server: await config() });
   try {
     const health = await fetch(`http://127.0.0.1:${confab.ports.http}/health`);
     expect(health.status).toBe(200);
@@ -60,7 +62,7 @@ test('a port in use stops start-up with the key that names it', async () => {
   await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
   try {
     await expect(
-      Confab.start({ server: await config({ 'prosody.c2s-port': port }) }),
+      Confab.start({ focus, server: await config({ 'prosody.c2s-port': port }) }),
     ).rejects.toThrow(
       `invalid configuration prosody.c2s-port (CONFAB_PROSODY_C2S_PORT): port ${port} on 127.0.0.1 is already in use`,
     );
@@ -70,14 +72,14 @@ test('a port in use stops start-up with the key that names it', async () => {
 });
 
 test('a wrong component secret against an external Prosody names the key', async () => {
-  const first = await Confab.start({ server: await config() });
+  const first = await Confab.start({ focus, server: await config() });
   try {
     const external = await config({
       'prosody.embedded': 'false',
       'prosody.component-port': first.ports.component,
       'prosody.component-secret': 'not-the-secret',
     });
-    await expect(Confab.start({ server: external })).rejects.toThrow(
+    await expect(Confab.start({ focus, server: external })).rejects.toThrow(
       /rejected the component secret for focus.localhost \(prosody.component-secret\)/,
     );
   } finally {

@@ -69,7 +69,10 @@ async function sendAudioOver(
       dtlsParameters: {
         role: 'client',
         fingerprints: [
-          { algorithm: fingerprint.type as ms.FingerprintAlgorithm, value: fingerprint.hash },
+          {
+            algorithm: fingerprint.type as ms.DtlsFingerprint['algorithm'],
+            value: fingerprint.hash,
+          },
         ],
       },
     });
@@ -113,6 +116,7 @@ async function sendAudioOver(
           fingerprint: { type: 'sha-256', hash: local?.value ?? '' },
           setup: 'passive',
           rtp: [{ payload: opus.payload, codec: 'opus', rate: 48000, encoding: 2 }],
+          fmtp: [],
           candidates: transport.iceCandidates.map((c, i) => ({
             foundation: c.foundation,
             component: 1,
