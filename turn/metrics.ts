@@ -106,7 +106,8 @@ export function renderPrometheus(metrics: TurnMetrics, prefix = 'confab_turn'): 
   const lines: string[] = [];
   for (const key of Object.keys(HELP) as Array<keyof TurnMetrics>) {
     const gauge = key === 'allocationsActive';
-    const name = `${prefix}_${snakeCase(key)}${gauge ? '' : '_total'}`;
+    const base = `${prefix}_${snakeCase(key).replace(/_total$/, '')}`;
+    const name = gauge ? base : `${base}_total`;
     lines.push(`# HELP ${name} ${HELP[key]}`);
     lines.push(`# TYPE ${name} ${gauge ? 'gauge' : 'counter'}`);
     lines.push(`${name} ${metrics[key]}`);
