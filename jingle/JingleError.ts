@@ -69,3 +69,10 @@ export function notImplemented(
 ): JingleError {
   return new JingleError('feature-not-implemented', field, message, options);
 }
+
+/** A session-state error: the action does not fit the session's state. */
+export function outOfOrder(action: string, message = `${action} is not expected now`): JingleError {
+  return new JingleError('unexpected-request', 'jingle.@action', message, {
+    jingleCondition: 'out-of-order',
+  });
+}

@@ -7,11 +7,11 @@
  *
  * Remote stanzas go in through `apply`, which says what to do with the
  * peer connection: set a remote offer or answer (rendered here), add trickled
- * candidates, or nothing. Local SDP goes in through `accept`, `acceptContents`,
- * `addContents`, `initiate` and `transportInfo`, which build the payloads to
- * send. Pure: no I/O, no timers; the caller owns the RTCPeerConnection.
+ * candidates, or nothing. Local SDP goes in through `initiate`, `accept`,
+ * `acceptContents`, `addContents`, `transportInfo` and `restartTransport`,
+ * which build the payloads to send. Pure: the caller owns the RTCPeerConnection.
  */
-import { JingleError, badRequest } from './JingleError';
+import { JingleError, badRequest, outOfOrder } from './JingleError';
 import {
   otherRole,
   type ContentGroup,
@@ -23,37 +23,30 @@ import {
   type SessionInfo,
 } from './model';
 import { err, ok, type Result } from './result';
-import { candidateLine, parseCandidateLine } from './sdpCandidates';
-import { jingleToSdp, type MediaSection, type SdpType } from './jingleToSdp';
+import { parseCandidateLine } from './sdpCandidates';
+import { numericSessionId, type SdpType } from './jingleToSdp';
 import { sdpMids, sdpToJingle, type JingleContents } from './sdpToJingle';
-import { mergeTransport, sameIceCredentials } from './transportUpdates';
+import { SessionContents, type SessionContent } from './SessionContents';
+import {
+  mergeTransport,
+  sameIceCredentials,
+  trickleCandidates,
+  type TrickleCandidate,
+} from './transportUpdates';
+
+export type { SessionContent, TrickleCandidate };
 
 export interface JingleSessionOptions {
   sid: string;
   localRole: Role;
   /** Full JID written as initiator/responder in payloads this session builds. */
   localJid?: string;
-  /** The remote party is an ICE-lite agent (mediasoup): rendered SDP says a=ice-lite. */
+  /**
+   * The remote party is an ICE-lite agent, so rendered SDP says a=ice-lite and
+   * the local agent takes the controlling role. Set it when the remote is
+   * Confab's focus (mediasoup is ICE-lite; XEP-0176 cannot say so).
+   */
   remoteIceLite?: boolean;
-}
-
-export interface SessionContent {
-  readonly name: string;
-  readonly creator: Role;
-  /** The remote party's latest description of the content. */
-  readonly remote: JingleContent | undefined;
-  /** The local party's latest description (from local SDP). */
-  readonly local: JingleContent | undefined;
-  /** Removed or refused: a port-0 m-line from now on. */
-  readonly rejected: boolean;
-}
-
-/** An RTCIceCandidateInit; an empty `candidate` is the end-of-candidates marker. */
-export interface TrickleCandidate {
-  candidate: string;
-  sdpMid: string;
-  sdpMLineIndex: number;
-  usernameFragment?: string;
 }
 
 /** What the peer connection must do after a remote payload. */
@@ -64,14 +57,6 @@ export type RemoteAction =
   | { kind: 'info'; info?: SessionInfo }
   | { kind: 'none' };
 
-interface Slot {
-  name: string;
-  creator: Role;
-  remote: JingleContent | undefined;
-  local: JingleContent | undefined;
-  rejected: boolean;
-}
-
 type SessionState = 'new' | 'pending' | 'active' | 'ended';
 
 export class JingleSession {
@@ -79,8 +64,7 @@ export class JingleSession {
   readonly localRole: Role;
   readonly remoteRole: Role;
   private readonly options: JingleSessionOptions;
-  private readonly slots: Slot[] = [];
-  private groups: ContentGroup[] = [];
+  private readonly contentsState = new SessionContents();
   private state: SessionState = 'new';
   /** Names of local content-add contents awaiting content-accept/reject. */
   private pending: string[] = [];
@@ -98,8 +82,9 @@ export class JingleSession {
     this.remoteRole = otherRole(options.localRole);
   }
 
+  /** Every content so far, in m-line order. */
   get contents(): readonly SessionContent[] {
-    return this.slots.map((s) => ({ ...s }));
+    return this.contentsState.snapshot();
   }
 
   get ended(): boolean {
@@ -121,7 +106,7 @@ export class JingleSession {
         if (this.localRole !== 'responder' || this.state !== 'new')
           return err(outOfOrder(payload.action));
         this.state = 'pending';
-        this.groups = payload.groups;
+        this.contentsState.groups = payload.groups;
         return this.addRemote(payload.contents);
       case 'content-add':
         if (this.state === 'new') return err(outOfOrder(payload.action));
@@ -132,7 +117,7 @@ export class JingleSession {
             }),
           );
         }
-        if (payload.groups.length > 0) this.groups = payload.groups;
+        if (payload.groups.length > 0) this.contentsState.groups = payload.groups;
         return this.addRemote(payload.contents);
       case 'session-accept':
       case 'content-accept':
@@ -163,22 +148,15 @@ export class JingleSession {
 
   /** The remote party's current description as SDP, every content in m-line order. */
   remoteDescription(type: SdpType): Result<string, JingleError> {
-    const sections: MediaSection[] = [];
-    for (const slot of this.slots) {
-      const content = slot.remote ?? slot.local;
-      if (!content || (!slot.remote && !slot.rejected)) {
-        return err(badRequest(`content[${slot.name}]`, 'no description from the remote party yet'));
-      }
-      sections.push({ content, rejected: slot.rejected });
-    }
     this.version++;
-    return jingleToSdp(sections, this.groups, {
+    return this.contentsState.render(type, {
       role: this.remoteRole,
-      type,
-      sessionId: numericId(this.sid),
+      sessionId: numericSessionId(this.sid),
       sessionVersion: this.version,
       iceLite: this.options.remoteIceLite === true,
-      defaultSetup: type === 'answer' ? this.answerSetup() : 'actpass',
+      // An answer cannot say actpass: the remote takes the DTLS role opposite ours.
+      defaultSetup:
+        type === 'answer' ? (this.localDtlsSetup === 'active' ? 'passive' : 'active') : 'actpass',
     });
   }
 
@@ -188,8 +166,8 @@ export class JingleSession {
       return err(outOfOrder('session-initiate'));
     const converted = this.fromLocal(localOffer);
     if (!converted.ok) return converted;
-    for (const content of converted.value.contents) this.slots.push(slotOf(content, 'local'));
-    this.groups = converted.value.groups;
+    this.contentsState.append(converted.value.contents, 'local');
+    this.contentsState.groups = converted.value.groups;
     this.state = 'pending';
     return ok(this.payload('session-initiate', converted.value.contents, converted.value.groups));
   }
@@ -217,21 +195,20 @@ export class JingleSession {
   /** content-add for the m-lines of a local offer that the session does not know yet. */
   addContents(localOffer: string): Result<JinglePayload, JingleError> {
     if (this.state !== 'active' && this.state !== 'pending') return err(outOfOrder('content-add'));
-    const known = new Set(this.slots.map((s) => s.name));
-    const fresh = sdpMids(localOffer).filter((mid) => !known.has(mid));
+    const fresh = sdpMids(localOffer).filter((mid) => !this.contentsState.has(mid));
     const converted = this.fromLocal(localOffer, () => this.localRole, fresh);
     if (!converted.ok) return converted;
     const added = converted.value.contents;
     if (added.length === 0) return err(badRequest('sdp', 'the offer has no new m-line'));
-    for (const content of added) this.slots.push(slotOf(content, 'local'));
+    this.contentsState.append(added, 'local');
     this.pending = added.map((c) => c.name);
-    this.joinBundle(this.pending);
-    return ok(this.payload('content-add', added, this.groups));
+    this.contentsState.joinBundle(this.pending);
+    return ok(this.payload('content-add', added, this.contentsState.groups));
   }
 
   /** content-remove of local or remote contents; they become rejected m-lines. */
   removeContents(names: readonly string[], reason?: JingleReason): JinglePayload {
-    const removed = this.slots.filter((s) => names.includes(s.name) && !s.rejected);
+    const removed = this.contentsState.slots.filter((s) => names.includes(s.name) && !s.rejected);
     for (const slot of removed) slot.rejected = true;
     const payload = this.payload(
       'content-remove',
@@ -251,31 +228,20 @@ export class JingleSession {
     candidate?: string | null;
     sdpMid?: string | null;
   }): Result<JinglePayload, JingleError> {
-    const base = (): IceUdpTransport => {
-      const transport: IceUdpTransport = {
-        candidates: [],
-        fingerprints: [],
-        gatheringComplete: false,
-      };
-      if (this.localTransport?.ufrag !== undefined) transport.ufrag = this.localTransport.ufrag;
-      if (this.localTransport?.pwd !== undefined) transport.pwd = this.localTransport.pwd;
-      return transport;
-    };
-    const slot = this.slots.find((s) => s.name === candidate.sdpMid);
+    const slot = this.contentsState.slots.find((s) => s.name === candidate.sdpMid);
     if (!candidate.candidate) {
-      const targets = slot ? [slot] : this.slots.filter((s) => !s.rejected);
+      const targets = slot ? [slot] : this.contentsState.slots.filter((s) => !s.rejected);
       const contents = targets.map((s) => ({
         name: s.name,
         creator: s.creator,
-        transport: { ...base(), gatheringComplete: true },
+        transport: this.transportWith([], true),
       }));
       return ok(this.payload('transport-info', contents, []));
     }
     if (!slot) return err(badRequest('sdpMid', `unknown content ${String(candidate.sdpMid)}`));
     const parsed = parseCandidateLine(candidate.candidate);
     if (!parsed) return err(badRequest('candidate', 'not a usable ICE candidate'));
-    const transport = base();
-    transport.candidates.push(parsed);
+    const transport = this.transportWith([parsed], false);
     return ok(
       this.payload('transport-info', [{ name: slot.name, creator: slot.creator, transport }], []),
     );
@@ -318,21 +284,32 @@ export class JingleSession {
     return payload;
   }
 
-  private creatorOf(name: string): Role {
-    return this.slots.find((s) => s.name === name)?.creator ?? this.remoteRole;
+  private transportWith(
+    candidates: IceUdpTransport['candidates'],
+    gatheringComplete: boolean,
+  ): IceUdpTransport {
+    const transport: IceUdpTransport = { candidates, fingerprints: [], gatheringComplete };
+    if (this.localTransport?.ufrag !== undefined) transport.ufrag = this.localTransport.ufrag;
+    if (this.localTransport?.pwd !== undefined) transport.pwd = this.localTransport.pwd;
+    return transport;
   }
 
   private fromLocal(
     sdp: string,
-    creator?: (mid: string) => Role,
+    creator: (mid: string) => Role = (mid) => this.contentsState.creatorOf(mid, this.remoteRole),
     mids?: readonly string[],
   ): Result<JingleContents, JingleError> {
-    const options = {
-      role: this.localRole,
-      creator: creator ?? ((mid: string) => this.creatorOf(mid)),
-    };
+    const options = { role: this.localRole, creator };
     const converted = sdpToJingle(sdp, mids ? { ...options, mids } : options);
-    if (converted.ok) this.rememberLocalTransport(converted.value);
+    if (!converted.ok) return converted;
+    const transport = converted.value.contents.find(
+      (c) => c.transport?.ufrag !== undefined,
+    )?.transport;
+    if (transport) {
+      this.localTransport = transport;
+      const setup = transport.fingerprints[0]?.setup;
+      if (setup === 'active' || setup === 'passive') this.localDtlsSetup = setup;
+    }
     return converted;
   }
 
@@ -340,41 +317,28 @@ export class JingleSession {
     const converted = this.fromLocal(sdp, undefined, names);
     if (!converted.ok) return converted;
     for (const content of converted.value.contents) {
-      const slot = this.slots.find((s) => s.name === content.name);
+      const slot = this.contentsState.get(content.name);
       if (!slot) return err(badRequest(`sdp.m[${content.name}]`, 'not a content of this session'));
       slot.local = content;
     }
     for (const name of converted.value.rejected) {
-      const slot = this.slots.find((s) => s.name === name);
+      const slot = this.contentsState.get(name);
       if (slot) slot.rejected = true;
     }
     return converted;
   }
 
-  private rememberLocalTransport(converted: JingleContents): void {
-    const transport = converted.contents.find((c) => c.transport?.ufrag !== undefined)?.transport;
-    if (!transport) return;
-    this.localTransport = transport;
-    const setup = transport.fingerprints[0]?.setup;
-    if (setup === 'active' || setup === 'passive') this.localDtlsSetup = setup;
-  }
-
-  /** The remote's setup in a rendered answer: the role opposite ours once negotiated, else active. */
-  private answerSetup(): 'active' | 'passive' {
-    return this.localDtlsSetup === 'active' ? 'passive' : 'active';
-  }
-
   private addRemote(contents: readonly JingleContent[]): Result<RemoteAction, JingleError> {
     for (const content of contents) {
-      if (this.slots.some((s) => s.name === content.name)) {
+      if (this.contentsState.has(content.name)) {
         return err(badRequest(`jingle.content[${content.name}]`, 'a content of this name exists'));
       }
       if (!content.description && !content.transport?.sctp) {
         return err(badRequest(`jingle.content[${content.name}]`, 'no description'));
       }
     }
-    for (const content of contents) this.slots.push(slotOf(content, 'remote'));
-    this.joinBundle(contents.map((c) => c.name));
+    this.contentsState.append(contents, 'remote');
+    this.contentsState.joinBundle(contents.map((c) => c.name));
     return this.describe(
       'offer',
       contents.map((c) => c.name),
@@ -382,47 +346,38 @@ export class JingleSession {
     );
   }
 
-  /** New contents join the session's BUNDLE group unless a group already lists them. */
-  private joinBundle(names: readonly string[]): void {
-    if (this.groups.some((g) => names.every((name) => g.contents.includes(name)))) return;
-    this.groups = this.groups.map((g) =>
-      g.semantics === 'BUNDLE'
-        ? { ...g, contents: [...g.contents, ...names.filter((n) => !g.contents.includes(n))] }
-        : g,
-    );
-  }
-
   private acceptRemote(payload: JinglePayload): Result<RemoteAction, JingleError> {
     const { action } = payload;
-    if (
+    const misplaced =
       action === 'session-accept'
         ? this.localRole !== 'initiator' || this.state !== 'pending'
-        : this.state === 'new'
-    ) {
-      return err(outOfOrder(action));
-    }
-    const found = this.findSlots(payload.contents);
+        : this.state === 'new';
+    if (misplaced) return err(outOfOrder(action));
+    const found = this.contentsState.find(payload.contents);
     if (!found.ok) return found;
-    for (const [slot, content] of found.value) slot.remote = mergeContent(slot.remote, content);
+    found.value.forEach((slot, i) =>
+      this.contentsState.updateRemote(slot, payload.contents[i] as JingleContent),
+    );
     const remoteSetup = payload.contents.flatMap((c) => c.transport?.fingerprints ?? [])[0]?.setup;
     if (remoteSetup === 'active') this.localDtlsSetup = 'passive';
     if (remoteSetup === 'passive') this.localDtlsSetup = 'active';
     if (action === 'session-accept') this.state = 'active';
     if (action !== 'transport-accept') {
       // What the answer left out is refused: the remote answer must still have its m-line.
-      const waiting = action === 'session-accept' ? this.slots.map((s) => s.name) : this.pending;
-      for (const slot of this.slots)
+      const waiting =
+        action === 'session-accept' ? this.contentsState.slots.map((s) => s.name) : this.pending;
+      for (const slot of this.contentsState.slots)
         if (waiting.includes(slot.name) && !slot.remote) slot.rejected = true;
       this.pending = [];
     }
-    if (payload.groups.length > 0) this.groups = payload.groups;
+    if (payload.groups.length > 0) this.contentsState.groups = payload.groups;
     return this.describe('answer', [], []);
   }
 
   private rejectPending(contents: readonly JingleContent[]): Result<RemoteAction, JingleError> {
-    const found = this.findSlots(contents);
+    const found = this.contentsState.find(contents);
     if (!found.ok) return found;
-    for (const [slot] of found.value) slot.rejected = true;
+    for (const slot of found.value) slot.rejected = true;
     this.pending = this.pending.filter((name) => !contents.some((c) => c.name === name));
     return this.describe(
       'answer',
@@ -432,9 +387,9 @@ export class JingleSession {
   }
 
   private removeRemote(contents: readonly JingleContent[]): Result<RemoteAction, JingleError> {
-    const found = this.findSlots(contents);
+    const found = this.contentsState.find(contents);
     if (!found.ok) return found;
-    const removed = found.value.filter(([slot]) => !slot.rejected).map(([slot]) => slot);
+    const removed = found.value.filter((slot) => !slot.rejected);
     for (const slot of removed) slot.rejected = true;
     if (removed.length === 0) return ok({ kind: 'none' });
     return this.describe(
@@ -449,64 +404,39 @@ export class JingleSession {
     action: string,
   ): Result<RemoteAction, JingleError> {
     if (this.state !== 'active') return err(outOfOrder(action));
-    const found = this.findSlots(contents);
+    const found = this.contentsState.find(contents);
     if (!found.ok) return found;
-    for (const [slot, content] of found.value) slot.remote = mergeContent(slot.remote, content);
+    found.value.forEach((slot, i) =>
+      this.contentsState.updateRemote(slot, contents[i] as JingleContent),
+    );
     return this.describe('offer', [], []);
   }
 
   private trickle(contents: readonly JingleContent[]): Result<RemoteAction, JingleError> {
     if (this.state === 'new') return err(outOfOrder('transport-info'));
-    const found = this.findSlots(contents);
+    const found = this.contentsState.find(contents);
     if (!found.ok) return found;
     const candidates: TrickleCandidate[] = [];
     let restart = false;
-    for (const [slot, content] of found.value) {
-      const transport = content.transport;
-      if (!transport || !slot.remote) continue;
+    found.value.forEach((slot, i) => {
+      const transport = contents[i]?.transport;
+      if (!transport || !slot.remote) return;
       const current = slot.remote.transport;
+      slot.remote = { ...slot.remote, transport: mergeTransport(current, transport) };
       if (current && !sameIceCredentials(current, transport)) {
         // New ufrag/pwd: an ICE restart, which needs a new offer/answer.
-        slot.remote = { ...slot.remote, transport: { ...transport } };
         restart = true;
-        continue;
+        return;
       }
-      slot.remote = { ...slot.remote, transport: mergeTransport(current, transport) };
-      const index = this.slots.indexOf(slot);
       const ufrag = transport.ufrag ?? current?.ufrag;
-      for (const c of transport.candidates) {
-        const init: TrickleCandidate = {
-          candidate: candidateLine(c),
-          sdpMid: slot.name,
-          sdpMLineIndex: index,
-        };
-        if (ufrag !== undefined) init.usernameFragment = ufrag;
-        candidates.push(init);
-      }
-      if (transport.gatheringComplete)
-        candidates.push({ candidate: '', sdpMid: slot.name, sdpMLineIndex: index });
-    }
-    if (restart) {
-      const type = this.restarting ? 'answer' : 'offer';
-      this.restarting = false;
-      return this.describe(type, [], []);
-    }
-    return ok({ kind: 'candidates', candidates });
-  }
-
-  private findSlots(
-    contents: readonly JingleContent[],
-  ): Result<[Slot, JingleContent][], JingleError> {
-    const found: [Slot, JingleContent][] = [];
-    for (const content of contents) {
-      const slot = this.slots.find((s) => s.name === content.name);
-      if (!slot)
-        return err(
-          badRequest(`jingle.content[${content.name}]`, 'no such content in this session'),
-        );
-      found.push([slot, content]);
-    }
-    return ok(found);
+      candidates.push(
+        ...trickleCandidates(transport, slot.name, this.contentsState.indexOf(slot), ufrag),
+      );
+    });
+    if (!restart) return ok({ kind: 'candidates', candidates });
+    const type = this.restarting ? 'answer' : 'offer';
+    this.restarting = false;
+    return this.describe(type, [], []);
   }
 
   private describe(
@@ -518,36 +448,4 @@ export class JingleSession {
     if (!sdp.ok) return sdp;
     return ok({ kind: 'description', type, sdp: sdp.value, added, removed });
   }
-}
-
-function slotOf(content: JingleContent, side: 'local' | 'remote'): Slot {
-  return {
-    name: content.name,
-    creator: content.creator,
-    remote: side === 'remote' ? content : undefined,
-    local: side === 'local' ? content : undefined,
-    rejected: false,
-  };
-}
-
-/** A later description of a content replaces the parts it carries and keeps the rest. */
-function mergeContent(previous: JingleContent | undefined, next: JingleContent): JingleContent {
-  if (!previous) return next;
-  const merged: JingleContent = { ...previous, ...next };
-  if (!next.description && previous.description) merged.description = previous.description;
-  if (next.transport) merged.transport = mergeTransport(previous.transport, next.transport);
-  return merged;
-}
-
-function outOfOrder(action: string, message = `${action} is not expected now`): JingleError {
-  return new JingleError('unexpected-request', 'jingle.@action', message, {
-    jingleCondition: 'out-of-order',
-  });
-}
-
-/** A decimal o= session id derived from the sid (FNV-1a), stable for the session. */
-function numericId(sid: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < sid.length; i++) hash = Math.imul(hash ^ sid.charCodeAt(i), 0x01000193) >>> 0;
-  return String(hash + 1);
 }

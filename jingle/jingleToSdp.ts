@@ -227,3 +227,10 @@ function writeRtp(
     if (sim) m.simulcast = { dir1: direction, list1: sim.rids.join(';') };
   }
 }
+
+/** A decimal o= session id derived from a Jingle sid (FNV-1a), stable for the session. */
+export function numericSessionId(sid: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < sid.length; i++) hash = Math.imul(hash ^ sid.charCodeAt(i), 0x01000193) >>> 0;
+  return String(hash + 1);
+}

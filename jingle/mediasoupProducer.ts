@@ -57,49 +57,51 @@ export function producerParameters(
     .filter((h) => knownUris.has(h.uri) && h.id <= 255)
     .map((h) => ({ uri: h.uri, id: h.id }));
   const mode = options.simulcastScalabilityMode ?? 'L1T3';
-  if (tracks.length === 0) {
-    // rid-based simulcast (no SSRCs signalled): mediasoup matches by MID and RID header extensions.
-    const rids = d.ridGroups.find((g) => g.semantics === 'SIM')?.rids ?? d.rids;
-    const encodings = rids.map((rid) =>
-      rids.length > 1 ? { rid, scalabilityMode: mode } : { rid },
-    );
-    return ok([
-      {
-        kind: d.media,
-        rtpParameters: {
-          mid: content.name,
-          codecs,
-          headerExtensions,
-          encodings,
-          rtcp: { reducedSize: true, mux: true },
-        },
-      },
-    ]);
-  }
-  const specs: ProducerSpec[] = [];
-  for (const track of tracks) {
-    const layers = track.layers.map((ssrc) => {
-      const rtx = hasRtx ? track.rtx.get(ssrc) : undefined;
-      const encoding: types.RtpEncodingParameters = { ssrc };
-      if (rtx !== undefined) encoding.rtx = { ssrc: rtx };
-      if (track.layers.length > 1) encoding.scalabilityMode = mode;
-      return encoding;
-    });
+  const spec = (
+    track: Track | undefined,
+    encodings: types.RtpEncodingParameters[],
+    mid: boolean,
+  ): ProducerSpec => {
     const rtpParameters: types.RtpParameters = {
       codecs,
       headerExtensions,
-      encodings: layers,
+      encodings,
       rtcp: { reducedSize: true, mux: true },
     };
-    if (track.cname !== undefined && rtpParameters.rtcp) rtpParameters.rtcp.cname = track.cname;
-    if (tracks.length === 1) rtpParameters.mid = content.name;
-    const spec: ProducerSpec = { kind: d.media, rtpParameters };
-    const [streamId, trackId] = (track.msid ?? '').split(' ');
-    if (streamId) spec.streamId = streamId;
-    if (trackId) spec.trackId = trackId;
-    specs.push(spec);
+    if (track?.cname !== undefined)
+      rtpParameters.rtcp = { ...rtpParameters.rtcp, cname: track.cname };
+    if (mid) rtpParameters.mid = content.name;
+    const result: ProducerSpec = { kind: d.media, rtpParameters };
+    const [streamId, trackId] = (track?.msid ?? '').split(' ');
+    if (streamId) result.streamId = streamId;
+    if (trackId) result.trackId = trackId;
+    return result;
+  };
+  const simulcastRids = d.ridGroups.find((g) => g.semantics === 'SIM')?.rids;
+  if (tracks.length === 0 || simulcastRids) {
+    // rid-based simulcast (SSRCs, if any, are not tied to layers): mediasoup matches by MID and RID header extensions.
+    const rids = simulcastRids ?? d.rids;
+    return ok([
+      spec(
+        tracks[0],
+        rids.map((rid) => (rids.length > 1 ? { rid, scalabilityMode: mode } : { rid })),
+        true,
+      ),
+    ]);
   }
-  return ok(specs);
+  return ok(
+    tracks.map((track) => {
+      const encodings = track.layers.map((ssrc) => {
+        const rtx = hasRtx ? track.rtx.get(ssrc) : undefined;
+        const encoding: types.RtpEncodingParameters = { ssrc };
+        if (rtx !== undefined) encoding.rtx = { ssrc: rtx };
+        if (track.layers.length > 1) encoding.scalabilityMode = mode;
+        return encoding;
+      });
+      // Several tracks in one content cannot share its MID in mediasoup: they go by SSRC alone.
+      return spec(track, encodings, tracks.length === 1);
+    }),
+  );
 }
 
 /** The first media codec the router has, with its RTX: the codec libwebrtc sends with. */

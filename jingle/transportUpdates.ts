@@ -3,6 +3,31 @@
  * combines with the one a content already has.
  */
 import type { IceCandidate, IceUdpTransport } from './model';
+import { candidateLine } from './sdpCandidates';
+
+/** An RTCIceCandidateInit; an empty `candidate` is the end-of-candidates marker. */
+export interface TrickleCandidate {
+  candidate: string;
+  sdpMid: string;
+  sdpMLineIndex: number;
+  usernameFragment?: string;
+}
+
+/** The candidates of a trickled transport, for RTCPeerConnection.addIceCandidate. */
+export function trickleCandidates(
+  transport: IceUdpTransport,
+  sdpMid: string,
+  sdpMLineIndex: number,
+  ufrag: string | undefined,
+): TrickleCandidate[] {
+  const list: TrickleCandidate[] = transport.candidates.map((c) => {
+    const init: TrickleCandidate = { candidate: candidateLine(c), sdpMid, sdpMLineIndex };
+    if (ufrag !== undefined) init.usernameFragment = ufrag;
+    return init;
+  });
+  if (transport.gatheringComplete) list.push({ candidate: '', sdpMid, sdpMLineIndex });
+  return list;
+}
 
 /** False when `next` names other ICE credentials: an ICE restart. */
 export function sameIceCredentials(current: IceUdpTransport, next: IceUdpTransport): boolean {
