@@ -149,9 +149,15 @@ export interface Browser {
   close(): Promise<void>;
 }
 
+type Device = 'camera' | 'microphone';
+
 export interface BrowserOptions {
-  /** Deny the camera permission for the origin (the microphone stays allowed). */
-  denyCamera?: string;
+  /**
+   * Permissions refused for this origin, as if the person had blocked them.
+   * The browser then runs without the fake permission prompt (which grants
+   * everything) and the other device is granted explicitly.
+   */
+  deny?: { origin: string; permissions: Device[] };
 }
 
 /** One Chromium with a fresh profile (its own storage and permissions). */
@@ -161,7 +167,9 @@ export async function launchBrowser(options: BrowserOptions = {}): Promise<Brows
   try {
     context = await chromium.launchPersistentContext(profile, {
       executablePath: '/usr/bin/chromium',
-      args: CHROMIUM_ARGS,
+      args: options.deny
+        ? CHROMIUM_ARGS.filter((a) => a !== '--use-fake-ui-for-media-stream')
+        : CHROMIUM_ARGS,
       viewport: { width: 1280, height: 720 },
       timeout: 30000,
     });
@@ -171,13 +179,15 @@ export async function launchBrowser(options: BrowserOptions = {}): Promise<Brows
   }
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(20000);
-  if (options.denyCamera) {
+  if (options.deny) {
     const cdp = await context.newCDPSession(page);
-    await cdp.send('Browser.setPermission', {
-      permission: { name: 'camera' },
-      setting: 'denied',
-      origin: options.denyCamera,
-    });
+    for (const name of ['camera', 'microphone'] as const) {
+      await cdp.send('Browser.setPermission', {
+        permission: { name },
+        setting: options.deny.permissions.includes(name) ? 'denied' : 'granted',
+        origin: options.deny.origin,
+      });
+    }
   }
   return {
     context,

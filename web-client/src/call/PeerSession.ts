@@ -23,7 +23,7 @@ import { SerialQueue } from '../../../common/SerialQueue';
 import { TypedEmitter } from '../../../common/TypedEmitter';
 import { TimeoutError, UnsupportedError } from '../../../common/errors';
 import { createLogger } from '../log';
-import { keepDtlsRole, renameNewMid } from './sdpFixes';
+import { renameNewMid } from './sdpFixes';
 
 const log = createLogger('peer');
 /** How long a content-add of ours may wait for content-accept. */
@@ -69,8 +69,6 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
   private localOffer: { kind: 'content' | 'restart'; timer: ReturnType<typeof setTimeout> } | null =
     null;
   private deferred: Waiting[] = [];
-  /** Our DTLS role once negotiated; re-offers must keep it. */
-  private dtlsRole: 'active' | 'passive' | null = null;
   private closed = false;
 
   constructor(private readonly o: PeerSessionOptions) {
@@ -131,8 +129,10 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
     switch (action.kind) {
       case 'description':
         if (action.type === 'offer') await this.answer(payload.action, action);
-        else
-          await this.pc.setRemoteDescription({ type: 'answer', sdp: this.fixAnswer(action.sdp) });
+        else {
+          log.debug('remote answer', { sdp: action.sdp });
+          await this.pc.setRemoteDescription({ type: 'answer', sdp: action.sdp });
+        }
         return;
       case 'candidates':
         for (const c of action.candidates)
@@ -167,7 +167,6 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
       else log.warn('no simulcast', { error: munged.error.message });
     }
     await pc.setLocalDescription({ type: 'answer', sdp });
-    this.dtlsRole ??= /a=setup:passive/.test(sdp) ? 'passive' : 'active';
     const reply =
       action === 'session-initiate'
         ? this.session.accept(sdp)
@@ -232,12 +231,14 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
         direction: 'sendonly',
         streams: [new MediaStream([track])],
       });
+      preferForwardedCodecs(transceiver);
       const offer = await pc.createOffer();
       const renamed = renameNewMid(offer.sdp ?? '', known, name);
       if (!renamed.ok) {
         transceiver.stop();
         throw new UnsupportedError(renamed.error);
       }
+      log.debug('local offer', { sdp: renamed.sdp });
       await pc.setLocalDescription({ type: 'offer', sdp: renamed.sdp });
       const built = this.session.addContents(renamed.sdp);
       if (!built.ok) {
@@ -294,7 +295,7 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
     await this.pc.setLocalDescription(offer);
     const answer = this.session.remoteDescription('answer');
     if (!answer.ok) throw answer.error;
-    await this.pc.setRemoteDescription({ type: 'answer', sdp: this.fixAnswer(answer.value) });
+    await this.pc.setRemoteDescription({ type: 'answer', sdp: answer.value });
   }
 
   private async rollback(transceiver: RTCRtpTransceiver, name: string): Promise<void> {
@@ -317,11 +318,6 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
     if (!this.localOffer) return;
     this.settleLocalOffer();
     this.fail(new TimeoutError('the focus did not answer our content-add'));
-  }
-
-  /** The focus keeps its DTLS role when we re-offer; the rendered answer must say so. */
-  private fixAnswer(sdp: string): string {
-    return this.dtlsRole ? keepDtlsRole(sdp, this.dtlsRole) : sdp;
   }
 
   private localCandidate(candidate: RTCIceCandidate | null): void {
@@ -361,6 +357,31 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
     for (const waiting of this.deferred.splice(0)) waiting.answer(null);
     this.queue.close();
     this.pc.close();
+  }
+}
+
+/**
+ * Offers only the video codecs the focus forwards (VP8, constrained-baseline
+ * H.264, their RTX), so its answer to our content-add stays small and exact.
+ */
+function preferForwardedCodecs(transceiver: RTCRtpTransceiver): void {
+  const codecs = globalThis.RTCRtpSender?.getCapabilities?.('video')?.codecs ?? [];
+  const wanted = codecs.filter((c) => {
+    const mime = c.mimeType.toLowerCase();
+    if (mime === 'video/vp8' || mime === 'video/rtx') return true;
+    const fmtp = c.sdpFmtpLine ?? '';
+    return (
+      mime === 'video/h264' &&
+      fmtp.includes('packetization-mode=1') &&
+      fmtp.includes('profile-level-id=42e01f')
+    );
+  });
+  if (wanted.some((c) => c.mimeType.toLowerCase() === 'video/vp8')) {
+    try {
+      transceiver.setCodecPreferences(wanted);
+    } catch {
+      // Keep the browser's defaults.
+    }
   }
 }
 

@@ -1,4 +1,4 @@
-import { keepDtlsRole, renameNewMid } from './sdpFixes';
+import { renameNewMid } from './sdpFixes';
 
 const offer = (mids: string[]) =>
   [
@@ -32,11 +32,4 @@ test('a recycled m-line (the browser reused a removed one) is refused', () => {
   );
   expect(renamed).toEqual({ ok: false, error: 'the browser reused the m-line of a removed track' });
   expect(renameNewMid(offer(['audio', 'video']), ['audio', 'video'], 'screen').ok).toBe(false);
-});
-
-test('a remote answer keeps the DTLS roles', () => {
-  expect(keepDtlsRole('a=setup:active\r\na=mid:0\r\na=setup:actpass\r\n', 'active')).toBe(
-    'a=setup:passive\r\na=mid:0\r\na=setup:passive\r\n',
-  );
-  expect(keepDtlsRole('a=setup:active\r\n', 'passive')).toBe('a=setup:active\r\n');
 });

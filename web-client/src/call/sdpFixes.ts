@@ -1,10 +1,6 @@
 /**
- * Two small edits of SDP text that the browser's side of the session needs
- * on top of the Jingle library's translation:
- * - a content we add gets its Jingle name as its mid (`screen`), since the
- *   library names contents by mid and the browser picks numbers;
- * - a remote answer to a re-offer of ours keeps the DTLS roles of the first
- *   negotiation (browsers refuse to swap them mid-session).
+ * A content we add gets its Jingle name as its mid (`screen`): the Jingle
+ * library names contents by mid, and the browser picks numbers.
  */
 
 export type Renamed = { ok: true; sdp: string } | { ok: false; error: string };
@@ -41,10 +37,4 @@ export function renameNewMid(sdp: string, known: readonly string[], name: string
       : line,
   );
   return { ok: true, sdp: out.join('\r\n') };
-}
-
-/** Rewrites a remote answer's a=setup lines so the remote keeps the role opposite ours. */
-export function keepDtlsRole(sdp: string, ours: 'active' | 'passive'): string {
-  const theirs = ours === 'active' ? 'passive' : 'active';
-  return sdp.replace(/^a=setup:(active|passive|actpass)(?=\r?$)/gm, `a=setup:${theirs}`);
 }
