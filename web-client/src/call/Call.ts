@@ -93,8 +93,10 @@ export class Call extends TypedEmitter<CallEvents> {
     this.xmpp.on('online', () => void this.enterRoom());
     this.xmpp.on('state', (state, detail) => {
       if (state === 'reconnecting') this.setPhase('reconnecting', 'Connection lost. Reconnecting…');
-      else if (state === 'failed' && this._phase !== 'ended') this.setPhase('failed', detail);
-      else if (state === 'online' && this._phase === 'reconnecting' && this.peer)
+      else if (state === 'failed' && this._phase !== 'ended') {
+        this.closePeer(); // without signalling, the session cannot go on
+        this.setPhase('failed', detail);
+      } else if (state === 'online' && this._phase === 'reconnecting' && this.peer)
         this.setPhase('joined'); // the stream was resumed: same session, same room
     });
     o.media.on('track', (kind, track) => void this.peer?.replaceTrack(kind, track));

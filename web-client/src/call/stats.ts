@@ -162,6 +162,6 @@ export function formatStats(video: TrackStats | undefined, audio: TrackStats | u
   const loss = Math.max(video?.lossPct ?? 0, audio?.lossPct ?? 0);
   lines.push(`loss     ${loss.toFixed(1)} %`);
   const rtt = video?.rttMs ?? audio?.rttMs;
-  lines.push(`rtt      ${rtt !== undefined ? `${rtt.toFixed(0)} ms` : '—'}`);
+  lines.push(`rtt      ${rtt !== undefined ? `${rtt.toFixed(rtt < 10 ? 1 : 0)} ms` : '—'}`);
   return lines.join('\n');
 }
