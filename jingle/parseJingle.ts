@@ -169,7 +169,10 @@ function parseReason(el: Element, path: string): JingleReason {
 const SIMPLE_INFO = ['active', 'hold', 'unhold', 'ringing'] as const;
 
 function parseSessionInfo(el: Element, path: string): SessionInfo | undefined {
-  const payloads = elementChildren(el).filter((c) => c.getNS() !== NS.JINGLE);
+  // Anything but Jingle's own children (content, reason) and groups is an informational payload.
+  const payloads = elementChildren(el).filter(
+    (c) => c.getNS() !== NS.JINGLE && !(c.getName() === 'group' && c.getNS() === NS.GROUPING),
+  );
   const first = payloads[0];
   if (!first) return undefined;
   const name = first.getName();
