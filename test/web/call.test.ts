@@ -101,6 +101,29 @@ test('two browsers and a bot: video, chat, mute, screen share, leave', async () 
     await b.page.screenshot({ path: pathJoin(ARTIFACTS, 'web-call.png') });
   });
 
+  await step('receiver-side quality: a small tile gets the low simulcast layer', async () => {
+    const aliceHeight = async () =>
+      (await stats(b.page)).inbound.find((s) => s.kind === 'video' && s.nick === 'Alice')?.height ??
+      0;
+    await poll('Alice in full size in B', aliceHeight, (h) => h > 180);
+    await b.page.setViewportSize({ width: 560, height: 420 });
+    await poll('Alice in the low layer in B', aliceHeight, (h) => h > 0 && h <= 180);
+    await b.page.setViewportSize({ width: 1280, height: 720 });
+    await poll('Alice in full size again', aliceHeight, (h) => h > 180);
+  });
+
+  await step('statistics overlay and active speaker', async () => {
+    await b.page.click('[data-action="stats"]');
+    const overlay = b.page.locator('.tile[data-nick="Carol"] .tile-stats');
+    await poll(
+      'statistics text',
+      async () => (await overlay.textContent()) ?? '',
+      (t) => /bitrate +\d.*\nvideo +\d+×\d+.*\nloss +[\d.]+ %\nrtt +[\d.]+ ms/.test(t),
+    );
+    await b.page.click('[data-action="stats"]');
+    await b.page.waitForSelector('.tile[data-speaking]');
+  });
+
   await step('chat reaches the other browser and a plain XMPP client, and back', async () => {
     const dave = await web.chatUser('Dave', roomJid);
     await a.page.click('[data-action="chat"]');

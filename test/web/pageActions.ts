@@ -12,6 +12,8 @@ export interface InboundStats {
   bytes: number;
   packets: number;
   framesDecoded?: number;
+  width?: number;
+  height?: number;
 }
 
 interface PageStats {
