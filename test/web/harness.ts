@@ -18,22 +18,11 @@ import { readServerConfig } from '../../server/config';
 import { readFocusConfig } from '../../focus/config';
 import { Confab } from '../../server/Confab';
 import { ConferenceBot, type BotOptions } from '../../bot/ConferenceBot';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../jingle/stacks/chromium';
 
 const ROOT = join(__dirname, '..', '..');
 export const WEB_DIST = join(ROOT, 'web-client', 'dist');
 export const ARTIFACTS = join(ROOT, 'test', 'artifacts');
-
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 /** Builds the bundle when `make test` has not (e.g. `npx jest test/web`). */
 export function ensureWebClientBuilt(): void {
@@ -166,7 +155,7 @@ export async function launchBrowser(options: BrowserOptions = {}): Promise<Brows
   let context: BrowserContext;
   try {
     context = await chromium.launchPersistentContext(profile, {
-      executablePath: '/usr/bin/chromium',
+      executablePath: CHROMIUM_PATH,
       args: options.deny
         ? CHROMIUM_ARGS.filter((a) => a !== '--use-fake-ui-for-media-stream')
         : CHROMIUM_ARGS,

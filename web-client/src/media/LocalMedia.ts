@@ -82,41 +82,40 @@ export class LocalMedia extends TypedEmitter<LocalMediaEvents> {
     });
   }
 
-  private async openMic(): Promise<void> {
-    if (this.closed) return;
-    try {
-      const track = await openMicrophone(this.micId);
-      if (this.closed) return track.stop();
-      const old = this.audio;
-      track.enabled = this.micOn;
-      this.audio = track;
-      this.problems.microphone = null;
-      this.micId = track.getSettings().deviceId ?? this.micId;
-      track.addEventListener('ended', () => this.deviceLost('microphone', track));
-      this.emit('track', 'audio', track);
-      old?.stop();
-    } catch (error) {
-      this.problems.microphone = asAccessError('microphone', error);
-      if (!this.audio) this.micOn = false;
-    }
+  private openMic(): Promise<void> {
+    return this.openDevice('microphone');
   }
 
-  private async openCam(): Promise<void> {
+  private openCam(): Promise<void> {
+    return this.openDevice('camera');
+  }
+
+  /** Opens (or reopens, after a device change) one device and swaps its track in. */
+  private async openDevice(kind: DeviceKind): Promise<void> {
     if (this.closed) return;
+    const camera = kind === 'camera';
     try {
-      const track = await openCamera(this.cameraId);
+      const track = await (camera ? openCamera(this.cameraId) : openMicrophone(this.micId));
       if (this.closed) return track.stop();
-      const old = this.video;
-      this.video = track;
-      this.cameraOn = true;
-      this.problems.camera = null;
-      this.cameraId = track.getSettings().deviceId ?? this.cameraId;
-      track.addEventListener('ended', () => this.deviceLost('camera', track));
-      this.emit('track', 'video', track);
+      const old = camera ? this.video : this.audio;
+      const deviceId = track.getSettings().deviceId ?? null;
+      if (camera) {
+        this.video = track;
+        this.cameraOn = true;
+        this.cameraId = deviceId ?? this.cameraId;
+      } else {
+        track.enabled = this.micOn;
+        this.audio = track;
+        this.micId = deviceId ?? this.micId;
+      }
+      this.problems[kind] = null;
+      track.addEventListener('ended', () => this.deviceLost(kind, track));
+      this.emit('track', camera ? 'video' : 'audio', track);
       old?.stop();
     } catch (error) {
-      this.problems.camera = asAccessError('camera', error);
-      if (!this.video) this.cameraOn = false;
+      this.problems[kind] = asAccessError(kind, error);
+      if (camera && !this.video) this.cameraOn = false;
+      if (!camera && !this.audio) this.micOn = false;
     }
   }
 

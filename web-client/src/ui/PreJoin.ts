@@ -8,7 +8,7 @@ import type { LocalMedia } from '../media/LocalMedia';
 import { listDevices } from '../media/devices';
 import { load, save } from '../storage';
 import { AudioMeter } from './AudioMeter';
-import { brandHeader } from './brand';
+import { fullPage } from './brand';
 import { h, hueOf, icon, initials, replaceChildren } from './dom';
 
 const MAX_NAME = 48;
@@ -130,12 +130,7 @@ export class PreJoin {
       h('div', { class: 'join-actions' }, this.joinButton),
       h('p', { class: 'hint' }, 'You join as a guest. Anyone with the link can join this room.'),
     );
-    this.el = h(
-      'div',
-      { class: 'screen' },
-      brandHeader(),
-      h('main', { class: 'screen-body' }, h('div', { class: 'prejoin' }, preview, panel)),
-    );
+    this.el = fullPage(h('div', { class: 'prejoin' }, preview, panel));
     o.media.on('changed', this.onChanged);
     o.media.on('track', this.onChanged);
     this.render();

@@ -1,4 +1,4 @@
-/** The Confab name and mark at the top of full-page screens. */
+/** The Confab name and mark, and the frame of the full-page screens. */
 import { h, icon } from './dom';
 
 export function brand(): HTMLElement {
@@ -16,4 +16,9 @@ export function brandHeader(...right: (Node | null)[]): HTMLElement {
     ),
     h('div', {}, ...right),
   );
+}
+
+/** A full-page screen: the header, and `content` centred below it. */
+export function fullPage(content: HTMLElement): HTMLElement {
+  return h('div', { class: 'screen' }, brandHeader(), h('main', { class: 'screen-body' }, content));
 }

@@ -1,6 +1,6 @@
 /** The simple full-page screens: start a meeting, the call has ended, something is wrong. */
 import { normaliseRoomName, randomRoomName } from '../room';
-import { brandHeader } from './brand';
+import { fullPage } from './brand';
 import { h, icon } from './dom';
 
 export function landingScreen(problem?: string): HTMLElement {
@@ -38,25 +38,18 @@ export function landingScreen(problem?: string): HTMLElement {
     }
     location.assign(`/${encodeURIComponent(name)}`);
   });
-  return h(
-    'div',
-    { class: 'screen' },
-    brandHeader(),
+  return fullPage(
     h(
-      'main',
-      { class: 'screen-body' },
+      'section',
+      { class: 'landing', 'aria-labelledby': 'landing-title' },
+      h('h1', { id: 'landing-title' }, 'Video calls for everyone in the room'),
       h(
-        'section',
-        { class: 'landing', 'aria-labelledby': 'landing-title' },
-        h('h1', { id: 'landing-title' }, 'Video calls for everyone in the room'),
-        h(
-          'p',
-          { id: 'room-help' },
-          'Pick a room name and share the link. No account and nothing to install.',
-        ),
-        error,
-        form,
+        'p',
+        { id: 'room-help' },
+        'Pick a room name and share the link. No account and nothing to install.',
       ),
+      error,
+      form,
     ),
   );
 }
@@ -80,20 +73,13 @@ export function errorScreen(title: string, text: string, onRetry: () => void): H
 }
 
 function messageScreen(title: string, text: string, actions: HTMLElement[]): HTMLElement {
-  return h(
-    'div',
-    { class: 'screen' },
-    brandHeader(),
+  return fullPage(
     h(
-      'main',
-      { class: 'screen-body' },
-      h(
-        'section',
-        { class: 'ended', 'aria-labelledby': 'message-title' },
-        h('h1', { id: 'message-title' }, title),
-        h('p', {}, text),
-        h('div', { class: 'join-actions' }, ...actions),
-      ),
+      'section',
+      { class: 'ended', 'aria-labelledby': 'message-title' },
+      h('h1', { id: 'message-title' }, title),
+      h('p', {}, text),
+      h('div', { class: 'join-actions' }, ...actions),
     ),
   );
 }
