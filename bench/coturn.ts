@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const COTURN_BINARY = '/usr/bin/turnserver';
+export const ECHO_PEER_BINARY = '/usr/bin/turnutils_peer';
 
 export interface CoturnOptions {
   port: number;
@@ -55,9 +56,31 @@ export async function startCoturn(options: CoturnOptions, timeoutMs = 10000): Pr
   ].join('\n');
   const configPath = join(dir, 'turnserver.conf');
   writeFileSync(configPath, config + '\n');
-  const child: ChildProcess = spawn(COTURN_BINARY, ['-c', configPath], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const cleanUp = (): void => rmSync(dir, { recursive: true, force: true });
+  const server = await startProcess(
+    COTURN_BINARY,
+    ['-c', configPath],
+    options.port,
+    timeoutMs,
+    (stop) => stop().finally(cleanUp),
+  );
+  return server;
+}
+
+/** coturn's UDP echo peer (turnutils_peer) on 127.0.0.1:port. */
+export async function startEchoPeer(port: number, timeoutMs = 5000): Promise<Coturn> {
+  return startProcess(ECHO_PEER_BINARY, ['-L', '127.0.0.1', '-p', String(port)], port, timeoutMs);
+}
+
+/** Starts a UDP server process and waits until it answers a datagram on 127.0.0.1:port. */
+async function startProcess(
+  binary: string,
+  args: string[],
+  port: number,
+  timeoutMs: number,
+  wrapStop: (stop: () => Promise<void>) => Promise<void> = (stop) => stop(),
+): Promise<Coturn> {
+  const child: ChildProcess = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const keep = (chunk: Buffer): void => {
     log = (log + chunk.toString()).slice(-4000);
@@ -65,8 +88,7 @@ export async function startCoturn(options: CoturnOptions, timeoutMs = 10000): Pr
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const cleanUp = (): void => rmSync(dir, { recursive: true, force: true });
-  const stop = async (): Promise<void> => {
+  const kill = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
       process.kill(child.pid, 'SIGTERM');
       const timer = setTimeout(() => {
@@ -75,18 +97,18 @@ export async function startCoturn(options: CoturnOptions, timeoutMs = 10000): Pr
       await exited;
       clearTimeout(timer);
     }
-    cleanUp();
   };
+  const stop = (): Promise<void> => wrapStop(kill);
   if (child.pid === undefined) {
-    cleanUp();
-    throw new Error(`cannot start ${COTURN_BINARY}`);
+    await stop();
+    throw new Error(`cannot start ${binary}`);
   }
-  const address = { address: '127.0.0.1', port: options.port };
+  const address = { address: '127.0.0.1', port };
   const deadline = Date.now() + timeoutMs;
   while (!(await answersBinding(address, 200))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       await stop();
-      throw new Error(`coturn did not start: ${log}`);
+      throw new Error(`${binary} did not start: ${log}`);
     }
   }
   return { pid: child.pid, address, output: () => log, stop };

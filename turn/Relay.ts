@@ -22,6 +22,11 @@ import { Attr, Method, StunClass } from './stun/constants';
 import { encodeStun } from './stun/message';
 import type { TokenBucket } from './TokenBucket';
 
+interface Peer {
+  address: string;
+  port: number;
+}
+
 export type CloseReason = 'expired' | 'released' | 'shutdown' | 'socket-error';
 
 export interface RelayInfo {
@@ -65,7 +70,8 @@ export class Relay {
   readonly transactionId: string;
   private readonly createdAt = Date.now();
   private expiry: ReturnType<typeof setTimeout> | undefined;
-  private channelsByPeer: Map<string, number> | undefined;
+  /** Channel bindings with canonical peer addresses, rebuilt after each ChannelBind. */
+  private channels: { byNumber: Map<number, Peer>; byPeer: Map<string, number> } | undefined;
   private isClosed = false;
 
   constructor(private readonly o: RelayOptions) {
@@ -111,7 +117,7 @@ export class Relay {
 
   /** Call after a ChannelBind changed the bindings. */
   channelsChanged(): void {
-    this.channelsByPeer = undefined;
+    this.channels = undefined;
   }
 
   /** Data of a Send indication (peer already decoded and canonical). */
@@ -125,13 +131,12 @@ export class Relay {
 
   /** Data of a ChannelData message from the client. */
   sendOnChannel(channel: number, data: Buffer): void {
-    const peer = this.o.allocation.channelBindings[channel];
-    const address = peer && (canonicalIp(peer.address) ?? peer.address);
-    if (!peer || !address || !this.permitted(address)) {
+    const peer = this.bindings().byNumber.get(channel);
+    if (!peer || !this.permitted(peer.address)) {
       this.o.counters.permissionDrops++;
       return;
     }
-    if (this.toPeer(address, peer.port, data)) this.o.counters.channelDataPackets++;
+    if (this.toPeer(peer.address, peer.port, data)) this.o.counters.channelDataPackets++;
   }
 
   close(reason: CloseReason): void {
@@ -198,7 +203,7 @@ export class Relay {
       this.o.counters.bandwidthDrops++;
       return;
     }
-    const channel = this.channelFor(address, rinfo.port);
+    const channel = this.bindings().byPeer.get(`${address}|${rinfo.port}`);
     const { client, clientSocket } = this.o;
     let out: Buffer;
     if (channel === undefined) {
@@ -227,15 +232,18 @@ export class Relay {
     });
   }
 
-  private channelFor(address: string, port: number): number | undefined {
-    if (!this.channelsByPeer) {
-      this.channelsByPeer = new Map();
+  private bindings(): { byNumber: Map<number, Peer>; byPeer: Map<string, number> } {
+    if (!this.channels) {
+      const byNumber = new Map<number, Peer>();
+      const byPeer = new Map<string, number>();
       for (const [channel, peer] of Object.entries(this.o.allocation.channelBindings)) {
         if (!peer) continue;
-        const key = `${canonicalIp(peer.address) ?? peer.address}|${peer.port}`;
-        this.channelsByPeer.set(key, Number(channel));
+        const address = canonicalIp(peer.address) ?? peer.address;
+        byNumber.set(Number(channel), { address, port: peer.port });
+        byPeer.set(`${address}|${peer.port}`, Number(channel));
       }
+      this.channels = { byNumber, byPeer };
     }
-    return this.channelsByPeer.get(`${address}|${port}`);
+    return this.channels;
   }
 }
