@@ -36,6 +36,8 @@ export type RemotePeers = {
 export interface BrowserHost {
   peers: RemotePeers;
   version: string;
+  /** Calls a function, given as source text, in the page with one JSON argument. */
+  evaluate(functionSource: string, arg: unknown): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -84,6 +86,7 @@ export async function launchChromium(): Promise<BrowserHost> {
     return {
       peers,
       version: browser.version(),
+      evaluate: (source, arg) => page.evaluate(`(${source})(${JSON.stringify(arg)})`),
       close: async () => {
         await browser.close();
         server.close();

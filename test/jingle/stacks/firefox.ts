@@ -155,6 +155,11 @@ export async function launchFirefox(): Promise<BrowserHost> {
     return {
       peers,
       version,
+      evaluate: (source, arg) =>
+        evaluate(
+          `async (json) => JSON.stringify((await (${source})(JSON.parse(json)[0])) ?? null)`,
+          [arg],
+        ),
       close: async () => {
         await send('session.end', {}).catch(() => undefined);
         socket.close();
