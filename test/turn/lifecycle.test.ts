@@ -2,6 +2,7 @@
 // really free their port, the bandwidth cap, and a graceful close.
 import { createSocket } from 'node:dgram';
 import { InvalidStateError } from '../../common/errors';
+import { configureLogging } from '../../common/logger';
 import { decodeChannelData, encodeChannelData } from '../../turn/stun/channelData';
 import { Attr, Method, StunClass } from '../../turn/stun/constants';
 import { decodeStun, getAttribute } from '../../turn/stun/message';
@@ -151,6 +152,36 @@ describe('TurnServer data paths and lifecycle', () => {
       expect(await client.tryRequest(Method.BINDING, [], { timeoutMs: 300 })).toBeUndefined();
     } finally {
       client.close();
+    }
+  });
+
+  it('logs allocations with user, lifetime and bytes, and never a password', async () => {
+    const lines: string[] = [];
+    configureLogging({ level: 'info', sink: (line) => lines.push(line) });
+    const server = new TurnServer(testTurnConfig({ logLevel: 'info' }));
+    try {
+      await server.start();
+      const credentials = server.issueCredentials('logged', 600);
+      const { client } = await allocated(server, 'logged');
+      const peer = await openPeer();
+      expect((await client.createPermission(peer.address)).error).toBeUndefined();
+      client.sendIndication(peer.address, Buffer.alloc(100));
+      await waitUntil('relayed', () => peer.received.length === 1);
+      const forged = await StunClient.open(server.address, { ...credentials, password: 'guess' });
+      expect((await forged.allocate()).error?.code).toBe(401);
+      forged.close();
+      client.close();
+      peer.close();
+      await server.close();
+      const text = lines.join('\n');
+      expect(text).toMatch(/turn: allocation created user=\d+:logged .*lifetime=600/);
+      expect(text).toMatch(/turn: allocation closed .*reason=shutdown .*bytesToPeer=100/);
+      expect(text).toMatch(/turn: authentication failed username=\d+:logged reason=forged/);
+      expect(text).not.toContain(credentials.password);
+      expect(text).not.toContain('guess');
+    } finally {
+      configureLogging({ level: 'warn', sink: (line) => process.stderr.write(line + '\n') });
+      await server.close();
     }
   });
 
