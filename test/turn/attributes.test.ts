@@ -9,10 +9,11 @@ import {
   encodeText,
   encodeUint32,
 } from '../../turn/stun/attributes';
+import { decodeChannelData, encodeChannelData } from '../../turn/stun/channelData';
 import { Attr, Family, Method, StunClass } from '../../turn/stun/constants';
 import { decodeStun, encodeStun, fingerprintOf } from '../../turn/stun/message';
 import { TurnServer } from '../../turn/TurnServer';
-import { StunClient } from './stunClient';
+import { openPeer, StunClient, waitUntil } from './stunClient';
 import { testTurnConfig } from './turnHarness';
 
 const RESERVATION_TOKEN = (token: Buffer) => ({ type: Attr.RESERVATION_TOKEN, value: token });
@@ -210,5 +211,45 @@ describe('TurnServer answers every standard attribute', () => {
     expect(metrics.internalErrors).toBe(0);
     // The server still answers a fresh client.
     expect((await (await open()).allocate()).error).toBeUndefined();
+  });
+});
+
+describe('TurnServer with an IPv6 relay (RFC 6156)', () => {
+  it('serves REQUESTED-ADDRESS-FAMILY IPv6, relays to an IPv6 peer, refuses IPv4 peers', async () => {
+    const server = new TurnServer(
+      testTurnConfig({ listenAddress: '::1', allowedPeerRanges: ['::1'] }),
+    );
+    await server.start();
+    const client = await StunClient.open(server.address, server.issueCredentials('six', 600));
+    const peer = await openPeer('::1');
+    try {
+      expect((await client.allocate([encodeRequestedFamily(Family.IPV4)])).error?.code).toBe(440);
+      const response = await client.allocate([encodeRequestedFamily(Family.IPV6)]);
+      expect(response.error).toBeUndefined();
+      const relayed = response.xorAddress(Attr.XOR_RELAYED_ADDRESS);
+      expect(relayed).toMatchObject({ family: Family.IPV6, address: '::1' });
+      expect(response.xorAddress(Attr.XOR_MAPPED_ADDRESS)).toEqual({
+        family: Family.IPV6,
+        address: '::1',
+        port: client.port,
+      });
+      expect((await client.createPermission({ address: '127.0.0.1', port: 9 })).error?.code).toBe(
+        443,
+      );
+      expect((await client.createPermission({ address: 'fe80::1', port: 9 })).error?.code).toBe(
+        403,
+      );
+      expect((await client.channelBind(0x4002, peer.address)).error).toBeUndefined();
+      client.sendRaw(encodeChannelData(0x4002, Buffer.from('over six')));
+      await waitUntil('IPv6 relay', () => peer.received.length === 1);
+      if (!relayed) return;
+      peer.socket.send('and back', relayed.port, relayed.address);
+      const back = await client.next((d) => decodeChannelData(d.data) !== undefined);
+      expect(back && decodeChannelData(back.data)?.data.toString()).toBe('and back');
+    } finally {
+      client.close();
+      peer.close();
+      await server.close();
+    }
   });
 });

@@ -77,8 +77,9 @@ export class StunClient {
     credentials?: { username: string; password: string },
   ): Promise<StunClient> {
     if (!server) throw new Error('server not started');
-    const socket = createSocket('udp4');
-    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+    const ipv6 = server.address.includes(':');
+    const socket = createSocket(ipv6 ? 'udp6' : 'udp4');
+    await new Promise<void>((resolve) => socket.bind(0, ipv6 ? '::1' : '127.0.0.1', resolve));
     return new StunClient(socket, server, credentials);
   }
 
@@ -268,7 +269,7 @@ export async function openPeer(host = '127.0.0.1'): Promise<{
   received: Buffer[];
   close(): void;
 }> {
-  const socket = createSocket('udp4');
+  const socket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
   const received: Buffer[] = [];
   socket.on('message', (data) => received.push(data));
   await new Promise<void>((resolve) => socket.bind(0, host, resolve));
