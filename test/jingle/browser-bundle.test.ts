@@ -6,19 +6,11 @@ import { build } from 'esbuild';
 import { join } from 'node:path';
 import { parseJingle, sdpToJingle, serializeJingle } from '../../jingle';
 import { parseXml, readSdpFixture } from '../../jingle/fixtures/fixtures';
-import { launchChromium, type BrowserHost } from './stacks/chromium';
+import { useChromium } from './stacks/chromium';
 
 jest.setTimeout(30000);
 
-let chromium: BrowserHost;
-
-beforeAll(async () => {
-  chromium = await launchChromium();
-});
-
-afterAll(async () => {
-  await chromium?.close();
-});
+const chromium = useChromium();
 
 // Runs in the page: the bundle's global, a real peer connection, XML text in and out.
 const IN_PAGE = `async (initiateXml) => {
@@ -63,7 +55,7 @@ test('the browser bundle turns a session-initiate into session-accept with a rea
   });
   const code = bundle.outputFiles[0]?.text ?? '';
   expect(code).not.toMatch(/require\("(node:|fs|net|dgram)/);
-  await chromium.evaluate('(code) => { (0, eval)(code); }', code);
+  await chromium().evaluate('(code) => { (0, eval)(code); }', code);
 
   const converted = sdpToJingle(readSdpFixture('wrtc-offer'), { role: 'initiator' });
   if (!converted.ok) throw converted.error;
@@ -72,7 +64,7 @@ test('the browser bundle turns a session-initiate into session-accept with a rea
     sid: 'in-page',
     ...converted.value,
   });
-  const acceptXml = await chromium.evaluate(IN_PAGE, initiate.toString());
+  const acceptXml = await chromium().evaluate(IN_PAGE, initiate.toString());
   const accept = parseJingle(parseXml(String(acceptXml)));
   if (!accept.ok) throw accept.error;
   expect(accept.value).toMatchObject({

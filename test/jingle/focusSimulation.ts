@@ -19,21 +19,8 @@ import {
   type JinglePayload,
 } from '../../jingle';
 import { parseXml } from '../../jingle/fixtures/fixtures';
-
-export const MEDIA_CODECS: types.RtpCodecCapability[] = [
-  { kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 },
-  { kind: 'video', mimeType: 'video/VP8', clockRate: 90000 },
-  {
-    kind: 'video',
-    mimeType: 'video/H264',
-    clockRate: 90000,
-    parameters: {
-      'packetization-mode': 1,
-      'profile-level-id': '42e01f',
-      'level-asymmetry-allowed': 1,
-    },
-  },
-];
+// The router codecs the focus really uses.
+import { MEDIA_CODECS } from '../../focus/sfu/codecs';
 
 /** Over the wire and back: serialize, print, parse the text, parse the Jingle. */
 export function throughXml(payload: JinglePayload): JinglePayload {

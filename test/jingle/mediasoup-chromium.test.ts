@@ -13,36 +13,21 @@ import {
   type RemoteAction,
 } from '../../jingle';
 import { FocusLeg, startRouter, throughXml } from './focusSimulation';
-import { launchChromium, type BrowserHost } from './stacks/chromium';
+import { useChromium } from './stacks/chromium';
 import { WrtcPeer } from './stacks/wrtc';
+import { waitFor } from './waitFor';
 
 jest.setTimeout(30000);
 
+const chromium = useChromium();
 let worker: types.Worker;
 let router: types.Router;
-let chromium: BrowserHost;
 
 beforeAll(async () => {
   ({ worker, router } = await startRouter());
-  chromium = await launchChromium();
 });
 
-afterAll(async () => {
-  await chromium?.close();
-  worker?.close();
-});
-
-async function waitFor(
-  what: string,
-  check: () => Promise<boolean>,
-  timeoutMs = 15000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+afterAll(() => worker?.close());
 
 function offerOf(action: RemoteAction): { sdp: string; added: string[] } {
   if (action.kind !== 'description' || action.type !== 'offer')
@@ -69,7 +54,7 @@ test('Chromium simulcasts to mediasoup and receives another participant by conte
     localRole: 'responder',
     remoteIceLite: true,
   });
-  await chromium.peers.create('participant', { audio: true, video: true });
+  await chromium().peers.create('participant', { audio: true, video: true });
   try {
     // The libwebrtc participant joins and sends.
     const wrtcOffer = offerOf(unwrap(wrtcSession.apply(throughXml(legWrtc.initiate()))));
@@ -78,9 +63,9 @@ test('Chromium simulcasts to mediasoup and receives another participant by conte
 
     // Chromium joins; its answer is munged to three SIM layers before setLocalDescription.
     const offer = offerOf(unwrap(session.apply(throughXml(legChromium.initiate()))));
-    const answer = await chromium.peers.answer('participant', offer.sdp);
+    const answer = await chromium().peers.answer('participant', offer.sdp);
     const munged = unwrap(addSimulcastLayers(answer, { layers: 3 }));
-    const local = await chromium.peers.setLocal('participant', 'answer', munged);
+    const local = await chromium().peers.setLocal('participant', 'answer', munged);
     const accept: JinglePayload = throughXml(unwrap(session.accept(local)));
     const video = accept.contents.find((c) => c.name === 'video')?.description;
     expect(video?.ssrcGroups.find((g) => g.semantics === 'SIM')?.ssrcs).toHaveLength(3);
@@ -104,23 +89,23 @@ test('Chromium simulcasts to mediasoup and receives another participant by conte
       ),
     );
     expect(add.added).toEqual(contents.map((c) => c.name));
-    const addAnswer = await chromium.peers.setLocal(
+    const addAnswer = await chromium().peers.setLocal(
       'participant',
       'answer',
-      await chromium.peers.answer('participant', add.sdp),
+      await chromium().peers.answer('participant', add.sdp),
     );
     const contentAccept = throughXml(unwrap(session.acceptContents(addAnswer, add.added)));
     expect(contentAccept.action).toBe('content-accept');
     await legChromium.resumeConsumers();
     await waitFor('Chromium decoding the other participant', async () => {
-      const stats = await chromium.peers.stats('participant');
+      const stats = await chromium().peers.stats('participant');
       return stats.framesDecoded > 10 && stats.inboundAudioBytes > 2000;
     });
 
     // Chromium shares a second video (participant-initiated content-add); the focus accepts it.
-    await chromium.peers.addCamera('participant');
+    await chromium().peers.addCamera('participant');
     const share = throughXml(
-      unwrap(session.addContents(await chromium.peers.offer('participant'))),
+      unwrap(session.addContents(await chromium().peers.offer('participant'))),
     );
     expect(share.action).toBe('content-add');
     const shared = share.contents[0];
@@ -145,7 +130,7 @@ test('Chromium simulcasts to mediasoup and receives another participant by conte
     );
     if (shareAccept.kind !== 'description' || shareAccept.type !== 'answer')
       throw new Error('expected an answer');
-    expect(await chromium.peers.setRemote('participant', 'answer', shareAccept.sdp)).toBe('');
+    expect(await chromium().peers.setRemote('participant', 'answer', shareAccept.sdp)).toBe('');
     await waitFor('mediasoup receiving the shared video', async () =>
       (await screenProducer.getStats()).some((s) => s.byteCount > 5000),
     );
@@ -166,15 +151,15 @@ test('Chromium simulcasts to mediasoup and receives another participant by conte
     const lines = removal.sdp.split('\r\n').filter((l) => l.startsWith('m='));
     expect(lines).toHaveLength(5);
     expect(lines.map((l) => / 0 UDP/.test(l))).toEqual([false, false, true, true, false]);
-    await chromium.peers.setLocal(
+    await chromium().peers.setLocal(
       'participant',
       'answer',
-      await chromium.peers.answer('participant', removal.sdp),
+      await chromium().peers.answer('participant', removal.sdp),
     );
   } finally {
     wrtc.close();
     legChromium.close();
     legWrtc.close();
-    await chromium.peers.close('participant');
+    await chromium().peers.close('participant');
   }
 });

@@ -7,6 +7,7 @@ import type { types } from 'mediasoup';
 import { JingleSession, type JinglePayload, type RemoteAction } from '../../jingle';
 import { FocusLeg, startRouter, throughXml } from './focusSimulation';
 import { WrtcPeer } from './stacks/wrtc';
+import { waitFor } from './waitFor';
 
 jest.setTimeout(30000);
 
@@ -18,18 +19,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => worker.close());
-
-async function waitFor(
-  what: string,
-  check: () => Promise<boolean> | boolean,
-  timeoutMs = 15000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function description(action: RemoteAction | undefined): { type: 'offer' | 'answer'; sdp: string } {
   if (action?.kind !== 'description')

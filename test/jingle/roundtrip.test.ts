@@ -5,20 +5,13 @@
 import { jingleToSdp, sdpToJingle, addSimulcastLayers, type Role } from '../../jingle';
 import { SDP_FIXTURES, readSdpFixture } from '../../jingle/fixtures/fixtures';
 import { throughXml } from './focusSimulation';
-import { launchChromium, type BrowserHost } from './stacks/chromium';
+import { useChromium } from './stacks/chromium';
 import { WrtcPeer } from './stacks/wrtc';
+import { waitFor } from './waitFor';
 
 jest.setTimeout(30000);
 
-let chromium: BrowserHost;
-
-beforeAll(async () => {
-  chromium = await launchChromium();
-});
-
-afterAll(async () => {
-  await chromium?.close();
-});
+const chromium = useChromium();
 
 /** The SDP a peer gets after the description went through Jingle XML. */
 function throughJingle(sdp: string, role: Role, type: 'offer' | 'answer'): string {
@@ -39,18 +32,6 @@ function mLines(sdp: string): string[] {
   return sdp.split('\r\n').filter((l) => l.startsWith('m='));
 }
 
-async function waitFor(
-  what: string,
-  check: () => Promise<boolean>,
-  timeoutMs = 15000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 const offers = SDP_FIXTURES.filter((f) => f.type === 'offer').map((f) => f.name);
 
 test.each(offers)(
@@ -60,12 +41,12 @@ test.each(offers)(
     expect(mLines(regenerated).length).toBe(mLines(readSdpFixture(name)).length);
 
     const id = `offer-${name}`;
-    await chromium.peers.create(id, {});
+    await chromium().peers.create(id, {});
     try {
-      const chromiumAnswer = await chromium.peers.answer(id, regenerated);
+      const chromiumAnswer = await chromium().peers.answer(id, regenerated);
       expect(mLines(chromiumAnswer)).toHaveLength(mLines(regenerated).length);
     } finally {
-      await chromium.peers.close(id);
+      await chromium().peers.close(id);
     }
 
     const wrtc = new WrtcPeer();
@@ -79,27 +60,27 @@ test.each(offers)(
 );
 
 test('a libwebrtc answer regenerated from Jingle completes a call with Chromium', async () => {
-  await chromium.peers.create('c-offerer', { audio: true, video: true, dataChannel: true });
+  await chromium().peers.create('c-offerer', { audio: true, video: true, dataChannel: true });
   const wrtc = new WrtcPeer({ audio: true, video: true });
   try {
-    const offer = await chromium.peers.offer('c-offerer');
+    const offer = await chromium().peers.offer('c-offerer');
     const answer = await wrtc.setLocal(
       'answer',
       await wrtc.answer(throughJingle(offer, 'initiator', 'offer')),
     );
     expect(
-      await chromium.peers.setRemote(
+      await chromium().peers.setRemote(
         'c-offerer',
         'answer',
         throughJingle(answer, 'responder', 'answer'),
       ),
     ).toBe('');
     await waitFor('media both ways', async () => {
-      const stats = await chromium.peers.stats('c-offerer');
+      const stats = await chromium().peers.stats('c-offerer');
       return stats.framesDecoded > 5 && stats.inboundAudioBytes > 1000 && wrtc.decodedFrames > 5;
     });
   } finally {
-    await chromium.peers.close('c-offerer');
+    await chromium().peers.close('c-offerer');
     wrtc.close();
   }
 });
@@ -107,25 +88,25 @@ test('a libwebrtc answer regenerated from Jingle completes a call with Chromium'
 test('a Chromium answer with SIM simulcast regenerated from Jingle completes a call with libwebrtc', async () => {
   const wrtc = new WrtcPeer({ audio: true, video: true, dataChannel: true });
   wrtc.addTracks();
-  await chromium.peers.create('c-answerer', { audio: true, video: true });
+  await chromium().peers.create('c-answerer', { audio: true, video: true });
   try {
     const offer = await wrtc.offer();
-    const answer = await chromium.peers.answer(
+    const answer = await chromium().peers.answer(
       'c-answerer',
       throughJingle(offer, 'initiator', 'offer'),
     );
     const munged = addSimulcastLayers(answer, { layers: 2 });
     if (!munged.ok) throw munged.error;
-    const local = await chromium.peers.setLocal('c-answerer', 'answer', munged.value);
+    const local = await chromium().peers.setLocal('c-answerer', 'answer', munged.value);
     const regenerated = throughJingle(local, 'responder', 'answer');
     expect(regenerated).toMatch(/a=ssrc-group:SIM \d+ \d+/);
     await wrtc.setRemote('answer', regenerated);
     await waitFor('media both ways, two simulcast layers from Chromium', async () => {
-      const stats = await chromium.peers.stats('c-answerer');
+      const stats = await chromium().peers.stats('c-answerer');
       return stats.framesDecoded > 5 && stats.outboundVideoStreams >= 2 && wrtc.decodedFrames > 5;
     });
   } finally {
-    await chromium.peers.close('c-answerer');
+    await chromium().peers.close('c-answerer');
     wrtc.close();
   }
 });

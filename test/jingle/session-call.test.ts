@@ -5,20 +5,13 @@
 // flow at every step.
 import { JingleSession, type JinglePayload, type RemoteAction } from '../../jingle';
 import { throughXml } from './focusSimulation';
-import { launchChromium, type BrowserHost } from './stacks/chromium';
+import { useChromium } from './stacks/chromium';
 import { WrtcPeer } from './stacks/wrtc';
+import { waitFor } from './waitFor';
 
 jest.setTimeout(30000);
 
-let chromium: BrowserHost;
-
-beforeAll(async () => {
-  chromium = await launchChromium();
-});
-
-afterAll(async () => {
-  await chromium?.close();
-});
+const chromium = useChromium();
 
 function unwrap<T>(result: { ok: true; value: T } | { ok: false; error: Error }): T {
   if (!result.ok) throw result.error;
@@ -34,18 +27,6 @@ function description(action: RemoteAction): {
   return action;
 }
 
-async function waitFor(
-  what: string,
-  check: () => Promise<boolean>,
-  timeoutMs = 15000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 test('trickle ICE, content-add, ICE restart and content-remove between libwebrtc and Chromium', async () => {
   const initiator = new WrtcPeer({ audio: true, video: true });
   const local = new JingleSession({
@@ -58,7 +39,7 @@ test('trickle ICE, content-add, ICE restart and content-remove between libwebrtc
     localRole: 'responder',
     localJid: 'user@example.org/b',
   });
-  await chromium.peers.create('responder', { audio: true, video: true });
+  await chromium().peers.create('responder', { audio: true, video: true });
   let candidatesSent = 0;
 
   /** Moves gathered candidates both ways as transport-info stanzas. */
@@ -68,13 +49,13 @@ test('trickle ICE, content-add, ICE restart and content-remove between libwebrtc
       if (applied.kind !== 'candidates')
         throw new Error(`expected candidates, got ${applied.kind}`);
       for (const init of applied.candidates) {
-        expect(await chromium.peers.addCandidate('responder', init.candidate, init.sdpMid)).toBe(
+        expect(await chromium().peers.addCandidate('responder', init.candidate, init.sdpMid)).toBe(
           '',
         );
         candidatesSent++;
       }
     }
-    for (const c of await chromium.peers.candidates('responder')) {
+    for (const c of await chromium().peers.candidates('responder')) {
       const applied = unwrap(local.apply(throughXml(unwrap(remote.transportInfo(c)))));
       if (applied.kind !== 'candidates')
         throw new Error(`expected candidates, got ${applied.kind}`);
@@ -86,7 +67,7 @@ test('trickle ICE, content-add, ICE restart and content-remove between libwebrtc
       `media both ways (${minFrames} frames, ${videoStreams} video streams)`,
       async () => {
         await trickle();
-        const stats = await chromium.peers.stats('responder');
+        const stats = await chromium().peers.stats('responder');
         return (
           stats.framesDecoded > minFrames &&
           stats.inboundVideoStreams >= videoStreams &&
@@ -100,9 +81,9 @@ test('trickle ICE, content-add, ICE restart and content-remove between libwebrtc
   const respond = async (payload: JinglePayload): Promise<{ sdp: string; added: string[] }> => {
     const offer = description(unwrap(remote.apply(throughXml(payload))));
     expect(offer.type).toBe('offer');
-    const answer = await chromium.peers.answer('responder', offer.sdp);
+    const answer = await chromium().peers.answer('responder', offer.sdp);
     return {
-      sdp: await chromium.peers.setLocal('responder', 'answer', answer, true),
+      sdp: await chromium().peers.setLocal('responder', 'answer', answer, true),
       added: offer.added,
     };
   };
@@ -166,6 +147,6 @@ test('trickle ICE, content-add, ICE restart and content-remove between libwebrtc
     await flowing(initiator.decodedFrames + 5, 1);
   } finally {
     initiator.close();
-    await chromium.peers.close('responder');
+    await chromium().peers.close('responder');
   }
 });

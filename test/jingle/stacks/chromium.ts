@@ -8,9 +8,11 @@ import type { AddressInfo } from 'node:net';
 import { chromium } from 'playwright-core';
 import {
   installPagePeers,
+  remotePeers,
   type PagePeerOptions,
   type PagePeers,
   type PageStats,
+  type RemotePeers,
 } from './pagePeers';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -25,13 +27,6 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
   '--no-first-run',
 ];
-
-/** The page peer API, called from Node. */
-export type RemotePeers = {
-  [K in keyof PagePeers]: (
-    ...args: Parameters<PagePeers[K]>
-  ) => Promise<Awaited<ReturnType<PagePeers[K]>>>;
-};
 
 export interface BrowserHost {
   peers: RemotePeers;
@@ -71,18 +66,7 @@ export async function launchChromium(): Promise<BrowserHost> {
           },
           [name, args] as const,
         ) as Promise<Awaited<ReturnType<PagePeers[K]>>>;
-    const peers: RemotePeers = {
-      create: call('create'),
-      offer: call('offer'),
-      answer: call('answer'),
-      setLocal: call('setLocal'),
-      setRemote: call('setRemote'),
-      candidates: call('candidates'),
-      addCamera: call('addCamera'),
-      addCandidate: call('addCandidate'),
-      stats: call('stats'),
-      close: call('close'),
-    };
+    const peers = remotePeers(call);
     return {
       peers,
       version: browser.version(),
@@ -99,4 +83,19 @@ export async function launchChromium(): Promise<BrowserHost> {
   }
 }
 
-export type { PagePeerOptions, PageStats };
+export type { PagePeerOptions, PageStats, RemotePeers };
+
+/** A Chromium for the tests of one file: started before them, closed after them. */
+export function useChromium(): () => BrowserHost {
+  let host: BrowserHost | undefined;
+  beforeAll(async () => {
+    host = await launchChromium();
+  });
+  afterAll(async () => {
+    await host?.close();
+  });
+  return () => {
+    if (!host) throw new Error('Chromium is not running');
+    return host;
+  };
+}

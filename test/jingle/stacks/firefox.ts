@@ -9,8 +9,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { installPagePeers, type PagePeers } from './pagePeers';
-import type { BrowserHost, RemotePeers } from './chromium';
+import { installPagePeers, remotePeers, type PagePeers } from './pagePeers';
+import type { BrowserHost } from './chromium';
 
 export const FIREFOX_PATH = '/usr/bin/firefox-esr';
 
@@ -139,18 +139,7 @@ export async function launchFirefox(): Promise<BrowserHost> {
              return JSON.stringify((await globalThis.pagePeers[name](...args)) ?? null); }`,
           [name, args],
         )) as Awaited<ReturnType<PagePeers[K]>>;
-    const peers: RemotePeers = {
-      create: call('create'),
-      offer: call('offer'),
-      answer: call('answer'),
-      setLocal: call('setLocal'),
-      setRemote: call('setRemote'),
-      candidates: call('candidates'),
-      addCamera: call('addCamera'),
-      addCandidate: call('addCandidate'),
-      stats: call('stats'),
-      close: call('close'),
-    };
+    const peers = remotePeers(call);
     const version = String(await evaluate('async () => JSON.stringify(navigator.userAgent)', []));
     return {
       peers,

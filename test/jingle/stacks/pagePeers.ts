@@ -51,6 +51,33 @@ export interface PagePeers {
   close(id: string): void;
 }
 
+/** The page peer API as called from Node: every method returns a promise. */
+export type RemotePeers = {
+  [K in keyof PagePeers]: (
+    ...args: Parameters<PagePeers[K]>
+  ) => Promise<Awaited<ReturnType<PagePeers[K]>>>;
+};
+
+/** The Node-side API, given how to call one page method. */
+export function remotePeers(
+  call: <K extends keyof PagePeers>(
+    name: K,
+  ) => (...args: Parameters<PagePeers[K]>) => Promise<Awaited<ReturnType<PagePeers[K]>>>,
+): RemotePeers {
+  return {
+    create: call('create'),
+    offer: call('offer'),
+    answer: call('answer'),
+    setLocal: call('setLocal'),
+    candidates: call('candidates'),
+    addCamera: call('addCamera'),
+    setRemote: call('setRemote'),
+    addCandidate: call('addCandidate'),
+    stats: call('stats'),
+    close: call('close'),
+  };
+}
+
 export function installPagePeers(): void {
   const pcs = new Map<string, RTCPeerConnection>();
   const tracks = new Map<string, MediaStream>();
