@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -80,6 +80,9 @@ async function startProcess(
   timeoutMs: number,
   wrapStop: (stop: () => Promise<void>) => Promise<void> = (stop) => stop(),
 ): Promise<Coturn> {
+  if (!existsSync(binary)) {
+    throw new Error(`${binary} is missing: install Debian's coturn (scripts/setup bench)`);
+  }
   const child: ChildProcess = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const keep = (chunk: Buffer): void => {
