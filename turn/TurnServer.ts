@@ -108,6 +108,7 @@ export class TurnServer extends TypedEmitter<TurnServerEvents> {
       onAllocated: (info) => this.emit('allocated', info),
       onDeallocated: (info) => this.emit('deallocated', info),
     });
+    // Installs Confab's method handlers in place of node-turn's listeners.
     new TurnMethods({
       config,
       nodeTurn: this.nodeTurn,
@@ -127,7 +128,7 @@ export class TurnServer extends TypedEmitter<TurnServerEvents> {
 
   /** The bound listening address, once started. */
   get address(): { address: string; port: number } | undefined {
-    return this.local && { address: this.local.address, port: this.local.port };
+    return this.local && { address: this.config.listenAddress, port: this.local.port };
   }
 
   async start(): Promise<void> {
