@@ -208,8 +208,7 @@ export class JingleSession {
 
   /** content-remove of local or remote contents; they become rejected m-lines. */
   removeContents(names: readonly string[], reason?: JingleReason): JinglePayload {
-    const removed = this.contentsState.slots.filter((s) => names.includes(s.name) && !s.rejected);
-    for (const slot of removed) slot.rejected = true;
+    const removed = this.contentsState.reject(names);
     const payload = this.payload(
       'content-remove',
       removed.map((s) => ({ name: s.name, creator: s.creator })),
@@ -316,16 +315,11 @@ export class JingleSession {
   private updateLocal(sdp: string, names?: readonly string[]): Result<JingleContents, JingleError> {
     const converted = this.fromLocal(sdp, undefined, names);
     if (!converted.ok) return converted;
-    for (const content of converted.value.contents) {
-      const slot = this.contentsState.get(content.name);
-      if (!slot) return err(badRequest(`sdp.m[${content.name}]`, 'not a content of this session'));
-      slot.local = content;
-    }
-    for (const name of converted.value.rejected) {
-      const slot = this.contentsState.get(name);
-      if (slot) slot.rejected = true;
-    }
-    return converted;
+    const updated = this.contentsState.updateLocal(
+      converted.value.contents,
+      converted.value.rejected,
+    );
+    return updated.ok ? converted : updated;
   }
 
   private addRemote(contents: readonly JingleContent[]): Result<RemoteAction, JingleError> {
@@ -364,10 +358,9 @@ export class JingleSession {
     if (action === 'session-accept') this.state = 'active';
     if (action !== 'transport-accept') {
       // What the answer left out is refused: the remote answer must still have its m-line.
-      const waiting =
-        action === 'session-accept' ? this.contentsState.slots.map((s) => s.name) : this.pending;
-      for (const slot of this.contentsState.slots)
-        if (waiting.includes(slot.name) && !slot.remote) slot.rejected = true;
+      this.contentsState.refuseUndescribed(
+        action === 'session-accept' ? this.contentsState.slots.map((s) => s.name) : this.pending,
+      );
       this.pending = [];
     }
     if (payload.groups.length > 0) this.contentsState.groups = payload.groups;
@@ -377,20 +370,16 @@ export class JingleSession {
   private rejectPending(contents: readonly JingleContent[]): Result<RemoteAction, JingleError> {
     const found = this.contentsState.find(contents);
     if (!found.ok) return found;
-    for (const slot of found.value) slot.rejected = true;
-    this.pending = this.pending.filter((name) => !contents.some((c) => c.name === name));
-    return this.describe(
-      'answer',
-      [],
-      contents.map((c) => c.name),
-    );
+    const names = found.value.map((slot) => slot.name);
+    this.contentsState.reject(names);
+    this.pending = this.pending.filter((name) => !names.includes(name));
+    return this.describe('answer', [], names);
   }
 
   private removeRemote(contents: readonly JingleContent[]): Result<RemoteAction, JingleError> {
     const found = this.contentsState.find(contents);
     if (!found.ok) return found;
-    const removed = found.value.filter((slot) => !slot.rejected);
-    for (const slot of removed) slot.rejected = true;
+    const removed = this.contentsState.reject(found.value.map((slot) => slot.name));
     if (removed.length === 0) return ok({ kind: 'none' });
     return this.describe(
       'offer',

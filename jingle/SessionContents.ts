@@ -81,6 +81,32 @@ export class SessionContents {
     return ok(found);
   }
 
+  /** Marks these contents rejected; returns the ones that were not yet. */
+  reject(names: readonly string[]): Slot[] {
+    const newly = this.slots.filter((s) => names.includes(s.name) && !s.rejected);
+    for (const slot of newly) slot.rejected = true;
+    return newly;
+  }
+
+  /** These contents are refused if the remote party never described them (an answer left them out). */
+  refuseUndescribed(names: readonly string[]): void {
+    this.reject(this.slots.filter((s) => names.includes(s.name) && !s.remote).map((s) => s.name));
+  }
+
+  /** The local party's latest descriptions; its rejected m-lines become rejected contents. */
+  updateLocal(
+    contents: readonly JingleContent[],
+    rejected: readonly string[],
+  ): Result<void, JingleError> {
+    for (const content of contents) {
+      const slot = this.get(content.name);
+      if (!slot) return err(badRequest(`sdp.m[${content.name}]`, 'not a content of this session'));
+      slot.local = content;
+    }
+    this.reject(rejected);
+    return ok(undefined);
+  }
+
   /** The remote party's new description of a content, merged into what it said before. */
   updateRemote(slot: Slot, next: JingleContent): void {
     slot.remote = mergeContent(slot.remote, next);
