@@ -54,8 +54,8 @@ export class CallView {
     );
     this.people = new PeoplePanel(() => this.openPanel(null));
     this.toolbar = new Toolbar({
-      mic: () => void call.setMicOn(!o.media.micOn),
-      camera: () => void call.setCameraOn(!o.media.cameraOn),
+      mic: () => void this.toggleDevice('microphone'),
+      camera: () => void this.toggleDevice('camera'),
       screen: () => void this.toggleScreen(),
       chat: () => this.openPanel(this.panel === 'chat' ? null : 'chat'),
       people: () => this.openPanel(this.panel === 'people' ? null : 'people'),
@@ -319,6 +319,17 @@ export class CallView {
     this.layout();
   }
 
+  /** Turns a device on or off; if it cannot be turned on, says why. */
+  private async toggleDevice(device: 'microphone' | 'camera'): Promise<void> {
+    const { call, media } = this.o;
+    const wanted = device === 'camera' ? !media.cameraOn : !media.micOn;
+    if (device === 'camera') await call.setCameraOn(wanted);
+    else await call.setMicOn(wanted);
+    const on = device === 'camera' ? media.cameraOn : media.micOn;
+    const problem = media.problems[device];
+    if (wanted && !on && problem) this.toasts.show(problem.message);
+  }
+
   private async toggleScreen(): Promise<void> {
     const { call } = this.o;
     try {
@@ -362,13 +373,12 @@ export class CallView {
 
   private shortcut(e: KeyboardEvent): void {
     if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey) return;
-    const { call, media } = this.o;
     if (e.key === 'd') {
       e.preventDefault();
-      void call.setMicOn(!media.micOn);
+      void this.toggleDevice('microphone');
     } else if (e.key === 'e') {
       e.preventDefault();
-      void call.setCameraOn(!media.cameraOn);
+      void this.toggleDevice('camera');
     }
   }
 

@@ -177,7 +177,7 @@ export class MucRoom extends TypedEmitter<MucEvents> {
         );
         return;
       }
-      if (gone) {
+      if (gone && this.joined) {
         this.emit('left', gone);
         this.emit('occupants', this.list());
       }
@@ -200,7 +200,7 @@ export class MucRoom extends TypedEmitter<MucEvents> {
       this.joinWaiter = null;
       log.info('joined', { room: this.jid, nick });
       waiter.resolve();
-    } else if (!known) this.emit('joined', occupant);
+    } else if (!known && this.joined) this.emit('joined', occupant); // not the initial list
     this.emit('occupants', this.list());
   }
 
