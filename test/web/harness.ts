@@ -7,15 +7,14 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { client as xmppClient, type Client } from '@xmpp/client';
 import xml, { type Element } from '@xmpp/xml';
-import { ConfigReader } from '../../common/config';
 import { findFreePort } from '../../common/net';
-import { readServerConfig } from '../../server/config';
-import { readFocusConfig } from '../../focus/config';
+import { readSettings } from '../../server/settings';
 import { Confab } from '../../server/Confab';
 import { ConferenceBot, type BotOptions } from '../../bot/ConferenceBot';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../jingle/stacks/chromium';
@@ -54,18 +53,26 @@ export interface ChatUser {
 export async function startWebConfab(): Promise<WebConfab> {
   ensureWebClientBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'confab-web-'));
-  const reader = new ConfigReader({
-    'server.data-dir': dir,
-    'server.http-port': await findFreePort(),
-    'prosody.c2s-port': await findFreePort(),
-    'focus.rtc-port': 0,
-    'focus.workers': 1,
-    'prosody.session-hibernation': 2,
-  });
-  const server = readServerConfig(reader, dir);
+  const config = readSettings(
+    {
+      'server.data-dir': dir,
+      'server.http-port': await findFreePort(),
+      'prosody.c2s-port': await findFreePort(),
+      'focus.rtc-port': 0,
+      'focus.workers': 1,
+      // A dropped browser connection can resume within 10 s; after that it has left the room.
+      'prosody.session-hibernation': 10,
+      'turn.port': await findFreePort('127.0.0.1', true),
+      'turn.listen-address': '127.0.0.1',
+      'turn.min-port': 44000,
+      'turn.max-port': 44999,
+    },
+    dir,
+  );
+  const server = config.server;
   let confab: Confab;
   try {
-    confab = await Confab.start({ server, focus: readFocusConfig(reader), webClientDir: WEB_DIST });
+    confab = await Confab.start({ ...config, webClientDir: WEB_DIST });
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;
@@ -201,4 +208,55 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
       timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
     }),
   ]);
+}
+
+/**
+ * A TCP relay in front of Confab's HTTP port, standing for the network
+ * between browser and server: `drop()` cuts every connection abruptly (no
+ * WebSocket close frame, as when a network goes away) and `blocked` refuses
+ * new ones, as an unreachable server would.
+ */
+export interface NetworkPath {
+  url: string;
+  blocked: boolean;
+  drop(): void;
+  close(): Promise<void>;
+}
+
+export async function networkPath(targetPort: number): Promise<NetworkPath> {
+  const sockets = new Set<Socket>();
+  const path = {
+    url: '',
+    blocked: false,
+    drop(): void {
+      for (const socket of sockets) socket.resetAndDestroy();
+      sockets.clear();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        path.drop();
+        server.close(() => resolve());
+      }),
+  };
+  const server = createServer((client) => {
+    if (path.blocked) {
+      client.resetAndDestroy();
+      return;
+    }
+    const upstream = connect(targetPort, '127.0.0.1');
+    sockets.add(client).add(upstream);
+    const forget = (): void => {
+      sockets.delete(client);
+      sockets.delete(upstream);
+      client.destroy();
+      upstream.destroy();
+    };
+    client.pipe(upstream).pipe(client);
+    client.on('error', forget).on('close', forget);
+    upstream.on('error', forget).on('close', forget);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  path.url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  return path;
 }

@@ -96,8 +96,11 @@ export class Call extends TypedEmitter<CallEvents> {
       else if (state === 'failed' && this._phase !== 'ended') {
         this.closePeer(); // without signalling, the session cannot go on
         this.setPhase('failed', detail);
-      } else if (state === 'online' && this._phase === 'reconnecting' && this.peer)
-        this.setPhase('joined'); // the stream was resumed: same session, same room
+      }
+    });
+    this.xmpp.on('resumed', () => {
+      // Same XMPP session, same room, same call: only signalling was away.
+      if (this._phase === 'reconnecting' && this.peer) this.setPhase('joined');
     });
     o.media.on('track', (kind, track) => void this.peer?.replaceTrack(kind, track));
     this.screenShare = new ScreenShare({
@@ -112,7 +115,7 @@ export class Call extends TypedEmitter<CallEvents> {
   }
 
   get nick(): string {
-    return this._nick;
+    return this.muc?.nick || this._nick;
   }
 
   get focusNick(): string {
@@ -172,6 +175,11 @@ export class Call extends TypedEmitter<CallEvents> {
     muc.on('left', (o) => o.nick !== this.focusNick && this.emit('departed', o));
     muc.on('message', (m) => m.nick !== this.focusNick && this.emit('message', m));
     muc.on('messageError', (text) => this.emit('notice', text));
+    muc.on('renamed', (from, to) => {
+      if (this.speakerNick === from) this.speakerNick = to;
+      this.roster.rename(from, to);
+      this.emit('occupants', this.people);
+    });
     muc.on('speaker', (nick) => {
       this.speakerNick = nick;
       this.emit('speaker', nick);
@@ -265,8 +273,9 @@ export class Call extends TypedEmitter<CallEvents> {
         this.iceRestarted = true;
         const wait = state === 'failed' ? 0 : ICE_GRACE_MS;
         this.iceTimer = setTimeout(() => {
-          if (this.peer !== peer) return;
-          peer.restartIce().catch(() => {});
+          // Without signalling there is nothing to restart with; the XMPP reconnection rejoins.
+          if (this.peer !== peer || this.xmpp.state !== 'online') return;
+          peer.restartIce().catch(() => void this.recoverMedia('The media connection was lost.'));
           this.iceTimer = setTimeout(() => {
             if (this.peer === peer && peer.pc.connectionState !== 'connected')
               void this.recoverMedia('The media connection was lost.');
@@ -281,6 +290,7 @@ export class Call extends TypedEmitter<CallEvents> {
   /** Asks the focus for a fresh session, a few times, then gives up visibly. */
   private async recoverMedia(why: string): Promise<void> {
     if (this._phase === 'ended' || this._phase === 'failed') return;
+    if (this.xmpp.state !== 'online') return; // rejoining after the reconnection renews the session
     if (this.mediaRetries >= MAX_MEDIA_RETRIES) {
       this.closePeer();
       this.setPhase('failed', `${why} Reconnecting did not help.`);

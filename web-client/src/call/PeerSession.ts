@@ -272,7 +272,13 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
         kind: 'restart',
         timer: setTimeout(() => this.localOfferTimedOut(), LOCAL_OFFER_TIMEOUT_MS),
       };
-      await this.o.send(built.value);
+      try {
+        await this.o.send(built.value);
+      } catch (error) {
+        // The session's transport is now half-restarted: the caller replaces the session.
+        this.settleLocalOffer();
+        throw error;
+      }
     });
   }
 

@@ -42,3 +42,14 @@ test('owners known before the track name its feed', () => {
   roster.addTrack('p2-video', track('video'));
   expect(roster.feeds.get('p2')?.nick).toBe('Ann Lee');
 });
+
+test('a nick change renames the feeds', () => {
+  const roster = new Roster();
+  roster.setOwners(new Map([['p3-video', 'room@conference.example.org/Sam (2)']]));
+  roster.addTrack('p3-video', track('video'));
+  roster.rename('Sam (2)', 'Sam');
+  expect(roster.cameraFeedOf('Sam')?.id).toBe('p3');
+  roster.addTrack('p3-audio', track('audio'));
+  roster.removeTrack('p3-video');
+  expect(roster.feeds.get('p3')?.nick).toBe('Sam');
+});

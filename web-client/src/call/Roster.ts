@@ -104,6 +104,19 @@ export class Roster extends TypedEmitter<RosterEvents> {
     }
   }
 
+  /** A nick change in the room: the person's tiles follow. */
+  rename(from: string, to: string): void {
+    let changed = false;
+    for (const feed of this.feeds.values()) {
+      if (feed.nick === from) {
+        feed.nick = to;
+        changed = true;
+      }
+    }
+    for (const [content, nick] of this.owners) if (nick === from) this.owners.set(content, to);
+    if (changed) this.emit('changed');
+  }
+
   /** The feed of a participant's microphone and camera, by nick. */
   cameraFeedOf(nick: string): Feed | undefined {
     for (const feed of this.feeds.values()) if (!feed.screen && feed.nick === nick) return feed;

@@ -43,6 +43,8 @@ export type MucEvents = {
   occupants: [Occupant[]];
   joined: [Occupant];
   left: [Occupant];
+  /** Someone (or we) changed nick. */
+  renamed: [from: string, to: string];
   message: [ChatMessage];
   speaker: [nick: string];
   /** A message of ours was refused. */
@@ -54,6 +56,10 @@ export type MucEvents = {
 export class MucRoom extends TypedEmitter<MucEvents> {
   readonly occupants = new Map<string, Occupant>();
   private _nick = '';
+  /** The nick asked for, when the room gave us `nick (2)`. */
+  private wantedNick = '';
+  /** New nick → old nick, between the two presences of a nick change. */
+  private readonly renames = new Map<string, string>();
   private joined = false;
   private joinWaiter: { resolve: () => void; reject: (e: Error) => void; nick: string } | null =
     null;
@@ -78,6 +84,7 @@ export class MucRoom extends TypedEmitter<MucEvents> {
   ): Promise<string> {
     this.joined = false;
     this.occupants.clear();
+    this.wantedNick = nick;
     for (let attempt = 1; attempt <= MAX_NICK_ATTEMPTS; attempt++) {
       const tryNick = attempt === 1 ? nick : `${nick} (${attempt})`;
       try {
@@ -158,14 +165,18 @@ export class MucRoom extends TypedEmitter<MucEvents> {
         this.joinWaiter = null;
         waiter.reject(roomErrorOf(stanza));
       }
-      return;
+      return; // also a refused nick change: we keep the nick we have
     }
     const item = x?.getChild('item');
     if (stanza.attrs.type === 'unavailable') {
       const gone = this.occupants.get(nick);
       this.occupants.delete(nick);
+      if (codes.has('303')) {
+        // A nick change: the presence under the new nick follows.
+        if (item?.attrs.nick) this.renames.set(item.attrs.nick, nick);
+        return;
+      }
       if (isSelf) {
-        if (codes.has('303')) return; // our own nick change
         this.joined = false;
         this.emit(
           'lost',
@@ -181,6 +192,7 @@ export class MucRoom extends TypedEmitter<MucEvents> {
         this.emit('left', gone);
         this.emit('occupants', this.list());
       }
+      this.reclaimNick(nick);
       return;
     }
     const occupant: Occupant = {
@@ -191,6 +203,8 @@ export class MucRoom extends TypedEmitter<MucEvents> {
       self: isSelf,
     };
     const known = this.occupants.has(nick);
+    const renamedFrom = this.renames.get(nick);
+    this.renames.delete(nick);
     this.occupants.set(nick, occupant);
     if (isSelf && this.joinWaiter) {
       // Our own presence comes last: the occupant list is complete.
@@ -200,8 +214,21 @@ export class MucRoom extends TypedEmitter<MucEvents> {
       this.joinWaiter = null;
       log.info('joined', { room: this.jid, nick });
       waiter.resolve();
+    } else if (renamedFrom !== undefined) {
+      if (isSelf) this._nick = nick;
+      this.emit('renamed', renamedFrom, nick);
     } else if (!known && this.joined) this.emit('joined', occupant); // not the initial list
     this.emit('occupants', this.list());
+  }
+
+  /**
+   * When our nick was taken at join (often by our own earlier session, still
+   * in the room after a network drop) and its holder leaves, we take it back.
+   */
+  private reclaimNick(freed: string): void {
+    if (!this.joined || freed !== this.wantedNick || this._nick === freed) return;
+    log.info('taking back our nick', { nick: freed });
+    this.xmpp.send(xml('presence', { to: `${this.jid}/${freed}` })).catch(() => {});
   }
 
   private message(stanza: Element, nick: string): void {

@@ -13,6 +13,7 @@ import { TimeoutError } from '../../../common/errors';
 import { createLogger } from '../log';
 
 const log = createLogger('xmpp');
+const NS_SM = 'urn:xmpp:sm:3';
 
 export type ConnectionState = 'connecting' | 'online' | 'reconnecting' | 'failed' | 'closed';
 
@@ -20,6 +21,8 @@ export type XmppEvents = {
   state: [state: ConnectionState, detail: string | undefined];
   /** A fresh session (first login or a reconnect that could not resume). */
   online: [jid: string];
+  /** The stream came back after a drop with the same session (XEP-0198 resumption). */
+  resumed: [];
   stanza: [Element];
 };
 
@@ -71,6 +74,10 @@ export class XmppConnection extends TypedEmitter<XmppEvents> {
     this.xmpp = xmpp;
     for (const [ns, name, handler] of this.iqHandlers) register(xmpp, ns, name, handler);
     xmpp.on('error', (error) => log.warn('connection error', { error: error.message }));
+    if (log.isEnabled('debug')) {
+      xmpp.on('input', (data) => log.debug('in', { data }));
+      xmpp.on('output', (data) => log.debug('out', { data }));
+    }
     xmpp.on('stanza', (stanza) => {
       if (this.xmpp === xmpp) this.emit('stanza', stanza);
     });
@@ -85,9 +92,13 @@ export class XmppConnection extends TypedEmitter<XmppEvents> {
       if (this.xmpp !== xmpp) return;
       if (status === 'disconnect' && this._state === 'online') this.connectionLost();
     });
-    xmpp.reconnect.on('reconnected', () => {
-      // A resumed stream emits no `online`: same JID, same rooms.
-      if (this.xmpp === xmpp && this._state === 'reconnecting') this.setState('online');
+    xmpp.on('nonza', (nonza) => {
+      // A resumed stream (XEP-0198) emits no `online`: same JID, same rooms, same call.
+      if (this.xmpp === xmpp && nonza.is('resumed', NS_SM) && this._state === 'reconnecting') {
+        log.info('stream resumed');
+        this.setState('online');
+        this.emit('resumed');
+      }
     });
     this.setState('connecting');
     try {
