@@ -8,7 +8,7 @@ start:
 	@node build/server/main.js
 
 test:
-	@scripts/setup browser
+	@scripts/setup browser bench
 	@npm run --silent lint
 	@npm run --silent typecheck
 	@mkdir -p test/artifacts

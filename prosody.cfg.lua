@@ -53,11 +53,12 @@ s2s_secure_auth = true
 -- base64(HMAC-SHA1(secret, username))). Confab's turn.secrets must hold the same secret.
 external_service_secret = "CHANGE-ME-turn-secret"
 external_service_ttl = 86400
--- turns entries need algorithm = "turn" to get credentials in Prosody 0.12.
 external_services = {
   { type = "stun", transport = "udp", host = "turn.example.org", port = 3478 };
   { type = "turn", transport = "udp", host = "turn.example.org", port = 3478, secret = true, algorithm = "turn" };
-  { type = "turns", transport = "tcp", host = "turn.example.org", port = 5349, secret = true, algorithm = "turn" };
+--   Confab's built-in TURN is UDP only. With a TLS-capable TURN server (e.g. coturn) on the
+--   same secret, add turns; in Prosody 0.12 it needs algorithm = "turn" to get credentials:
+--   { type = "turns", transport = "tcp", host = "turn.example.org", port = 5349, secret = true, algorithm = "turn" };
 }
 
 -- Users with accounts.

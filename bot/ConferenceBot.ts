@@ -21,6 +21,7 @@ import { TypedEmitter } from '../common/TypedEmitter';
 import { TimeoutError } from '../common/errors';
 import { StanzaError } from '../component/StanzaError';
 import { JinglePeer } from '../client/JinglePeer';
+import { iceServersFrom, NS_EXTDISCO, servicesRequest } from '../client/externalServices';
 import {
   syntheticAudio,
   syntheticVideo,
@@ -51,6 +52,13 @@ export interface BotOptions {
   /** Simulcast layers of the camera (1: none). */
   simulcast?: number;
   iceServers?: RTCIceServer[];
+  /**
+   * Render the focus as ICE-lite in SDP (default true). Jingle cannot say it,
+   * so a generic client does not know; false behaves like such a client.
+   */
+  knowsIceLite?: boolean;
+  /** Ask the server for STUN/TURN (XEP-0215) and use them as iceServers. */
+  useExternalServices?: boolean;
   iceTransportPolicy?: RTCIceTransportPolicy;
   /** Ask for the conference right after joining (default true). */
   requestConference?: boolean;
@@ -79,10 +87,13 @@ export class ConferenceBot extends TypedEmitter<BotEvents> {
   private readonly localStream = new MediaStream();
   private readonly timeoutMs: number;
   private left = false;
+  /** The iceServers the peer connection uses (configured, or from XEP-0215). */
+  iceServers: RTCIceServer[];
 
   private constructor(readonly options: BotOptions) {
     super();
     this.timeoutMs = options.timeoutMs ?? 15000;
+    this.iceServers = options.iceServers ?? [];
     this.xmpp = xmppClient({
       service: options.service,
       domain: options.domain,
@@ -98,6 +109,7 @@ export class ConferenceBot extends TypedEmitter<BotEvents> {
     const bot = new ConferenceBot(options);
     try {
       await bot.xmpp.start();
+      if (options.useExternalServices) bot.iceServers = await bot.fetchIceServers();
       await bot.joinRoom();
       if (options.requestConference !== false) await bot.requestConference();
     } catch (error) {
@@ -134,6 +146,16 @@ export class ConferenceBot extends TypedEmitter<BotEvents> {
       ),
     );
     await withTimeout(joined, this.timeoutMs, 'room join');
+  }
+
+  /** STUN/TURN services the user's server offers (XEP-0215), as iceServers. */
+  async fetchIceServers(): Promise<RTCIceServer[]> {
+    const reply = await this.xmpp.iqCaller.get(
+      servicesRequest(),
+      this.options.domain,
+      this.timeoutMs,
+    );
+    return iceServersFrom(reply.getChild('services', NS_EXTDISCO) ?? reply);
   }
 
   /** Sends the conference request; rejects with the focus's error. */
@@ -188,7 +210,7 @@ export class ConferenceBot extends TypedEmitter<BotEvents> {
   private startPeer(sid: string, focusJid: string): JinglePeer {
     const o = this.options;
     const pc = new RTCPeerConnection({
-      iceServers: o.iceServers ?? [],
+      iceServers: this.iceServers,
       iceTransportPolicy: o.iceTransportPolicy ?? 'all',
       bundlePolicy: 'max-bundle',
     });
@@ -205,7 +227,7 @@ export class ConferenceBot extends TypedEmitter<BotEvents> {
       sid,
       localRole: 'responder',
       localJid: this.jid,
-      remoteIceLite: true,
+      remoteIceLite: o.knowsIceLite !== false,
     });
     const peer = new JinglePeer({
       pc,

@@ -33,9 +33,7 @@ interface InboundRtp {
 /** The sender of a remote content: the focus's owner annotation, else the id before the dash. */
 export function ownerOf(session: JingleSession, content: string): string {
   const remote = session.contents.find((c) => c.name === content)?.remote;
-  const owner = remote?.description?.sources
-    .map((s) => (s as { owner?: string }).owner)
-    .find((o) => o !== undefined);
+  const owner = remote?.description?.sources.find((s) => s.owner !== undefined)?.owner;
   return owner ?? content.split('-')[0] ?? content;
 }
 

@@ -133,9 +133,12 @@ export class JinglePeer extends TypedEmitter<JinglePeerEvents> {
     const reply =
       action === 'session-initiate'
         ? this.o.session.accept(local)
-        : added.length
-          ? this.o.session.acceptContents(local, added)
-          : null;
+        : action === 'transport-info'
+          ? // The other party restarted ICE: our new credentials go back in transport-info.
+            this.o.session.restartTransport(local, 'answer')
+          : added.length
+            ? this.o.session.acceptContents(local, added)
+            : null;
     if (reply && !reply.ok) throw reply.error;
     if (reply) await this.o.send(reply.value);
     // Remote tracks: added contents on which the other party announced sources.

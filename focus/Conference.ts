@@ -255,6 +255,24 @@ export class Conference {
       });
   }
 
+  /**
+   * New ICE credentials for a participant, sent on every live content
+   * (transport-info). `answering` is true when the participant asked for it.
+   */
+  async restartIce(p: Participant, answering = false): Promise<void> {
+    if (p.state !== 'active') return;
+    const ice = await p.endpoint.restartIce();
+    p.iceRestartPending = !answering;
+    p.log.info('ICE restart', { ufrag: ice.usernameFragment });
+    const transport = focusTransport(p.endpoint);
+    const names = ['audio', 'video', ...p.received.keys()];
+    this.sendJingle(p, {
+      action: 'transport-info',
+      sid: p.sid,
+      contents: names.map((name) => ({ name, creator: 'initiator' as const, transport })),
+    });
+  }
+
   /** Resumes every accepted consumer of a connected participant. */
   async resumeAccepted(participant: Participant): Promise<void> {
     if (participant.state === 'ended' || !participant.endpoint.connected) return;

@@ -247,24 +247,21 @@ async function contentRemove(
   return DONE;
 }
 
-/** Trickled candidates need nothing (the SFU is ICE-lite); new credentials are an ICE restart. */
+/**
+ * Trickled candidates need nothing (the SFU is ICE-lite). New credentials are
+ * an ICE restart: the participant's own (answered with ours), or its answer to
+ * a restart the focus started.
+ */
 async function transportInfo(
   conference: Conference,
   p: Participant,
   payload: JinglePayload,
 ): Promise<IqResult> {
-  const withCredentials = payload.contents.find((c) => c.transport?.ufrag);
-  const ufrag = withCredentials?.transport?.ufrag;
-  if (!withCredentials || p.state !== 'active' || ufrag === p.remoteUfrag) return DONE;
+  const ufrag = payload.contents.find((c) => c.transport?.ufrag)?.transport?.ufrag;
+  if (!ufrag || p.state !== 'active' || ufrag === p.remoteUfrag) return DONE;
   p.remoteUfrag = ufrag;
-  const ice = await p.endpoint.restartIce();
-  p.log.info('ICE restart', { ufrag: ice.usernameFragment });
-  const transport = focusTransport(p.endpoint);
-  conference.sendJingle(p, {
-    action: 'transport-info',
-    sid: p.sid,
-    contents: [{ name: withCredentials.name, creator: withCredentials.creator, transport }],
-  });
+  if (p.iceRestartPending) p.iceRestartPending = false;
+  else await conference.restartIce(p, true);
   return DONE;
 }
 

@@ -39,6 +39,8 @@ export class Participant {
   readonly invitedAt = Date.now();
   /** The participant's ICE username fragment; a new one in transport-info is an ICE restart. */
   remoteUfrag: string | undefined;
+  /** The focus restarted ICE and waits for the participant's new credentials. */
+  iceRestartPending = false;
   /** Timer that ends a session nobody accepts. */
   acceptTimer: NodeJS.Timeout | null = null;
 

@@ -43,14 +43,14 @@ export function ownContents(caps: ms.RtpCapabilities, transport: IceUdpTransport
 export function receiveContent(
   consumer: SfuConsumer,
   streamId: string,
-  _owner: string,
+  owner: string,
 ): JingleContent {
   return consumerContent({
     kind: consumer.kind,
     rtpParameters: consumer.rtpParameters,
     streamId,
     trackId: consumer.producerId,
-    // TODO(owner): pass the sender's occupant JID once the library carries it.
+    owner,
   });
 }
 

@@ -82,3 +82,11 @@ export {
   type WebRtcTransportParameters,
   type TransportOptions,
 } from './mediasoupTransport';
+export {
+  jmiMessage,
+  parseJmi,
+  NS_JMI,
+  JMI_ACTIONS,
+  type JmiAction,
+  type JmiMessage,
+} from './messageInitiation';

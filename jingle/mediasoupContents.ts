@@ -66,6 +66,8 @@ export interface ConsumerContentOptions {
   /** msid the participant will see: the sending participant's stream and track ids. */
   streamId: string;
   trackId: string;
+  /** The sender's occupant JID, announced on each source (ssrc-info owner). */
+  owner?: string;
   /** Default 'initiator' (the focus). */
   creator?: Role;
   /** Default 'initiator': only the focus sends. */
@@ -89,10 +91,14 @@ export function consumerContent(options: ConsumerContentOptions): JingleContent 
   ];
   const sources: Source[] = [];
   const ssrcGroups: RtpDescription['ssrcGroups'] = [];
+  const owned = (source: Source): Source =>
+    options.owner !== undefined ? { ...source, owner: options.owner } : source;
   if (encoding?.ssrc !== undefined) {
-    sources.push({ ssrc: encoding.ssrc, parameters });
+    sources.push(owned({ ssrc: encoding.ssrc, parameters }));
     if (encoding.rtx?.ssrc !== undefined) {
-      sources.push({ ssrc: encoding.rtx.ssrc, parameters: parameters.map((p) => ({ ...p })) });
+      sources.push(
+        owned({ ssrc: encoding.rtx.ssrc, parameters: parameters.map((p) => ({ ...p })) }),
+      );
       ssrcGroups.push({ semantics: 'FID', ssrcs: [encoding.ssrc, encoding.rtx.ssrc] });
     }
   }

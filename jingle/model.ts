@@ -133,6 +133,12 @@ export interface Source {
   ssrc: number;
   /** e.g. `cname`, `msid` (value `streamId trackId`). A parameter may have no value. */
   parameters: SourceParameter[];
+  /**
+   * Who sends this source, as an occupant JID (room@service/nick): Jitsi's
+   * `<ssrc-info xmlns='http://jitsi.org/jitmeet' owner='…'/>`, which the focus
+   * adds to the tracks it forwards. Not representable in SDP.
+   */
+  owner?: string;
 }
 
 export interface SourceParameter {

@@ -22,6 +22,8 @@ export const NS = {
   RTP_HDREXT: 'urn:xmpp:jingle:apps:rtp:rtp-hdrext:0',
   /** SCTP data channel element used by Jitsi and Conversations. */
   DTLS_SCTP: 'urn:xmpp:jingle:transports:dtls-sctp:1',
+  /** Jitsi's source annotations (`<ssrc-info owner=…/>` inside a XEP-0339 source). */
+  JITMEET: 'http://jitsi.org/jitmeet',
   /** RFC 6120 stanza errors. */
   STANZAS: 'urn:ietf:params:xml:ns:xmpp-stanzas',
 } as const;

@@ -165,12 +165,21 @@ function parseSources(el: Element, path: string): { sources: Source[]; rids: str
       rids.push(rid);
       return;
     }
-    sources.push({
+    const source: Source = {
       ssrc: ssrcOf(s, sPath),
       parameters: children(s, 'parameter', NS.SSMA, sPath, LIMITS.parametersPerSource).map((p, j) =>
         parseSourceParameter(p, `${sPath}.parameter[${j}]`),
       ),
-    });
+    };
+    const info = child(s, 'ssrc-info', NS.JITMEET, sPath);
+    const owner =
+      info &&
+      optionalString(info, 'owner', `${sPath}.ssrc-info`, {
+        max: LIMITS.mediumString,
+        spaces: true,
+      });
+    if (owner !== undefined) source.owner = owner;
+    sources.push(source);
   });
   if (sources.length > LIMITS.sources)
     fail(`${path}.source`, `more than ${LIMITS.sources} sources`);

@@ -67,5 +67,8 @@ function serializeSource(source: Source): Element {
     'source',
     { xmlns: NS.SSMA, ssrc: source.ssrc },
     source.parameters.map((p) => xml('parameter', { name: p.name, value: p.value })),
+    source.owner !== undefined
+      ? xml('ssrc-info', { xmlns: NS.JITMEET, owner: source.owner })
+      : null,
   );
 }

@@ -13,7 +13,7 @@ export interface TurnService {
   secret: string;
   /** Lifetime of the credentials Prosody hands out, in seconds. */
   ttl: number;
-  /** Port of TURN over TLS (turns:), when a TLS front-end is deployed. */
+  /** Port of a TLS-capable TURN server (turns:), shown commented out in the reference file. */
   tlsPort?: number;
 }
 
@@ -210,14 +210,20 @@ export function renderProsodyConfig(s: ProsodySettings, style: RenderStyle = 'ru
       `{ type = "stun", transport = "udp", host = ${luaString(s.turn.host)}, port = ${s.turn.port} }`,
       `{ type = "turn", transport = "udp", host = ${luaString(s.turn.host)}, port = ${s.turn.port}, secret = true, algorithm = "turn" }`,
     ];
-    if (s.turn.tlsPort) {
-      doc('turns entries need algorithm = "turn" to get credentials in Prosody 0.12.');
-      services.push(
-        `{ type = "turns", transport = "tcp", host = ${luaString(s.turn.host)}, port = ${s.turn.tlsPort}, secret = true, algorithm = "turn" }`,
-      );
-    }
     line(`external_services = {`);
     for (const svc of services) line(`  ${svc};`);
+    if (s.turn.tlsPort) {
+      // Confab's TURN relays over UDP only; turns needs a TURN server that speaks TLS.
+      doc(
+        "  Confab's built-in TURN is UDP only. With a TLS-capable TURN server (e.g. coturn) on the",
+        '  same secret, add turns; in Prosody 0.12 it needs algorithm = "turn" to get credentials:',
+      );
+      if (style === 'reference') {
+        out.push(
+          `--   { type = "turns", transport = "tcp", host = ${luaString(s.turn.host)}, port = ${s.turn.tlsPort}, secret = true, algorithm = "turn" };`,
+        );
+      }
+    }
     line(`}`);
     blank();
   }

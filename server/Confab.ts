@@ -1,28 +1,28 @@
 /**
  * The composition root: builds and starts every part of the Confab process in
- * order (Prosody when embedded, the focus component, HTTP) and closes them in
- * reverse. Nothing else wires modules together.
+ * order (Prosody when embedded, TURN, the SFU, the focus component, HTTP) and
+ * closes them in reverse. Nothing else wires modules together.
  */
 import { join } from 'node:path';
 import { ConfigError } from '../common/config';
+import { errorMessage } from '../common/errors';
 import { createLogger } from '../common/logger';
 import { findFreePort, isTcpPortFree } from '../common/net';
 import { ComponentConnection } from '../component/ComponentConnection';
-import { ProsodyProcess } from '../prosody/ProsodyProcess';
-import { embeddedProsodySettings } from '../prosody/embedded';
-import type { ServerConfig } from './config';
-import type { FocusConfig } from '../focus/config';
 import { Focus } from '../focus/Focus';
 import { MediasoupSfu } from '../focus/sfu/MediasoupSfu';
-import { renderFocusMetrics } from './metrics';
+import { ProsodyProcess } from '../prosody/ProsodyProcess';
+import { embeddedProsodySettings } from '../prosody/embedded';
+import type { TurnService } from '../prosody/ProsodyConfig';
+import type { TurnConfig } from '../turn/config';
+import { TurnServer } from '../turn/TurnServer';
 import { HttpServer, sendJson, WEBSOCKET_PATH } from './HttpServer';
-import { loadOrCreateSecrets } from './secrets';
+import { renderFocusMetrics } from './metrics';
+import type { Settings } from './settings';
 
 const log = createLogger('confab');
 
-export interface ConfabConfig {
-  server: ServerConfig;
-  focus: FocusConfig;
+export interface ConfabConfig extends Settings {
   /** Directory of the built web client, if any. */
   webClientDir?: string;
 }
@@ -31,12 +31,13 @@ export class Confab {
   private readonly closers: (() => Promise<void>)[] = [];
   private closed = false;
   prosody: ProsodyProcess | null = null;
+  turn: TurnServer | null = null;
   component!: ComponentConnection;
   sfu!: MediasoupSfu;
   focus!: Focus;
   http!: HttpServer;
   /** Ports actually in use, after free ports were picked. */
-  readonly ports = { c2s: 0, s2s: 0, component: 0, prosodyHttp: 0, http: 0 };
+  readonly ports = { c2s: 0, s2s: 0, component: 0, prosodyHttp: 0, http: 0, turn: 0 };
 
   private constructor(readonly config: ConfabConfig) {}
 
@@ -54,45 +55,15 @@ export class Confab {
   private async startParts(): Promise<void> {
     const { server } = this.config;
     const p = server.prosody;
-    const secrets = loadOrCreateSecrets(server.dataDir);
-    const componentSecret = p.componentSecret ?? secrets.componentSecret;
+    const componentSecret = p.componentSecret;
+    if (!componentSecret) throw new ConfigError('prosody.component-secret', 'is required');
     this.ports.c2s = p.c2sPort;
     this.ports.s2s = p.s2sPort;
     this.ports.component = p.componentPort || (await findFreePort());
     this.ports.prosodyHttp = p.httpPort || (await findFreePort());
 
-    if (p.embedded) {
-      await ensurePortsFree([
-        ['prosody.c2s-port', this.ports.c2s, p.listen],
-        ...(p.federation ? [['prosody.s2s-port', this.ports.s2s, p.listen] as const] : []),
-        ['prosody.component-port', this.ports.component, ['127.0.0.1']],
-        ['prosody.http-port', this.ports.prosodyHttp, ['127.0.0.1']],
-        ['server.http-port', server.http.port, [server.http.address]],
-      ]);
-      const settings = embeddedProsodySettings({
-        domain: server.domain,
-        dataDir: join(server.dataDir, 'prosody'),
-        focusSecret: componentSecret,
-        ports: {
-          c2s: this.ports.c2s,
-          s2s: this.ports.s2s,
-          component: this.ports.component,
-          http: this.ports.prosodyHttp,
-        },
-        listen: p.listen,
-        storage: p.storage,
-        allowRegistration: p.allowRegistration,
-        federation: { enabled: p.federation, secureAuth: p.s2sSecureAuth },
-        certificates: p.certificates,
-        caFile: p.caFile,
-        hostsFile: p.hostsFile,
-        smacksHibernationSeconds: p.sessionHibernation,
-      });
-      const prosodyLog = createLogger('prosody');
-      this.prosody = new ProsodyProcess(settings, server.dataDir, (line) => prosodyLog.debug(line));
-      this.closers.push(() => this.prosody?.stop() ?? Promise.resolve());
-      await this.prosody.start();
-    }
+    if (this.config.turn.enabled) await this.startTurn();
+    if (p.embedded) await this.startProsody(componentSecret);
 
     this.sfu = await MediasoupSfu.create(this.config.focus);
     this.closers.push(() => this.sfu.close());
@@ -114,6 +85,88 @@ export class Confab {
     this.closers.push(() => this.focus.close());
     await this.component.start();
 
+    await this.startHttp();
+    log.info('started', { domain: server.domain, http: this.ports.http });
+  }
+
+  private async startTurn(): Promise<void> {
+    const config = this.turnConfig();
+    this.turn = new TurnServer(config);
+    this.closers.push(() => this.turn?.close() ?? Promise.resolve());
+    try {
+      await this.turn.start();
+    } catch (error) {
+      throw new ConfigError('turn.port', `${errorMessage(error)}`);
+    }
+    this.ports.turn = this.turn.address?.port ?? config.port;
+  }
+
+  /**
+   * TURN may always relay to Confab's own SFU, even when it listens on a
+   * loopback or private address (the default denies those).
+   */
+  private turnConfig(): TurnConfig {
+    const { turn, focus } = this.config;
+    const sfu = [focus.rtc.listenIp, focus.rtc.announcedIp].filter(
+      (ip): ip is string => !!ip && ip !== '0.0.0.0' && ip !== '::',
+    );
+    const own = sfu.map((ip) => (ip.includes(':') ? `${ip}/128` : `${ip}/32`));
+    return { ...turn, allowedPeerRanges: [...turn.allowedPeerRanges, ...own] };
+  }
+
+  /** How clients reach TURN, as Prosody announces it (XEP-0215). */
+  private turnService(): TurnService | null {
+    const { turn, server } = this.config;
+    if (!this.turn || !turn.enabled) return null;
+    const wildcard = turn.listenAddress === '0.0.0.0' || turn.listenAddress === '::';
+    const host =
+      turn.externalAddress ??
+      (!wildcard
+        ? turn.listenAddress
+        : server.domain === 'localhost'
+          ? '127.0.0.1'
+          : server.domain);
+    return { host, port: this.ports.turn, secret: turn.secrets[0] ?? '', ttl: turn.credentialTtl };
+  }
+
+  private async startProsody(componentSecret: string): Promise<void> {
+    const { server } = this.config;
+    const p = server.prosody;
+    await ensurePortsFree([
+      ['prosody.c2s-port', this.ports.c2s, p.listen],
+      ...(p.federation ? [['prosody.s2s-port', this.ports.s2s, p.listen] as const] : []),
+      ['prosody.component-port', this.ports.component, ['127.0.0.1']],
+      ['prosody.http-port', this.ports.prosodyHttp, ['127.0.0.1']],
+      ['server.http-port', server.http.port, [server.http.address]],
+    ]);
+    const settings = embeddedProsodySettings({
+      domain: server.domain,
+      dataDir: join(server.dataDir, 'prosody'),
+      focusSecret: componentSecret,
+      ports: {
+        c2s: this.ports.c2s,
+        s2s: this.ports.s2s,
+        component: this.ports.component,
+        http: this.ports.prosodyHttp,
+      },
+      listen: p.listen,
+      storage: p.storage,
+      allowRegistration: p.allowRegistration,
+      federation: { enabled: p.federation, secureAuth: p.s2sSecureAuth },
+      certificates: p.certificates,
+      caFile: p.caFile,
+      hostsFile: p.hostsFile,
+      smacksHibernationSeconds: p.sessionHibernation,
+      turn: this.turnService(),
+    });
+    const prosodyLog = createLogger('prosody');
+    this.prosody = new ProsodyProcess(settings, server.dataDir, (line) => prosodyLog.debug(line));
+    this.closers.push(() => this.prosody?.stop() ?? Promise.resolve());
+    await this.prosody.start();
+  }
+
+  private async startHttp(): Promise<void> {
+    const { server } = this.config;
     this.http = new HttpServer({
       address: server.http.address,
       port: server.http.port,
@@ -136,28 +189,30 @@ export class Confab {
     );
     this.http.route('/metrics', (_req, res) => {
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-      res.end(renderFocusMetrics(this.focus.counts()));
+      res.end(renderFocusMetrics(this.focus.counts()) + (this.turn?.prometheus() ?? ''));
     });
     this.closers.push(() => this.http.close());
     await this.http.start();
     this.ports.http = this.http.port;
-    log.info('started', { domain: server.domain, http: this.ports.http });
   }
 
-  health(): { ok: boolean; component: string; prosody: string } {
+  health(): { ok: boolean; component: string; prosody: string; turn: string } {
     const prosodyUp = this.prosody ? this.prosody.pid !== undefined : true;
+    const turnUp = this.turn ? !this.turn.closed : true;
     return {
-      ok: this.component.online && prosodyUp,
+      ok: this.component.online && prosodyUp && turnUp,
       component: this.component.online ? 'online' : 'offline',
       prosody: this.prosody ? (prosodyUp ? 'running' : 'stopped') : 'external',
+      turn: this.turn ? (turnUp ? 'running' : 'stopped') : 'disabled',
     };
   }
 
   /** What runs where, for people. */
   banner(): string {
-    const { server } = this.config;
+    const { server, focus } = this.config;
     const d = server.domain;
     const http = `http://${server.http.address === '0.0.0.0' ? 'localhost' : server.http.address}:${this.ports.http}`;
+    const turn = this.turnService();
     const rows: [string, string][] = [
       ['Web client', `${server.publicUrl}/<room>   e.g. ${server.publicUrl}/welcome`],
       ['Health', `${http}/health   metrics: ${http}/metrics`],
@@ -167,6 +222,14 @@ export class Confab {
         `${server.prosody.listen.join(', ')} port ${this.ports.c2s}${server.prosody.allowRegistration ? ' (in-band registration open)' : ''}`,
       ],
       ['WebSocket', `${server.publicUrl.replace(/^http/, 'ws')}${WEBSOCKET_PATH}`],
+      [
+        'Media (SFU)',
+        `${this.sfu.pool.slots.length} mediasoup worker(s) on ${focus.rtc.announcedIp ?? focus.rtc.listenIp}, UDP+TCP ports ${this.sfu.pool.slots.map((s) => s.port).join(', ')}`,
+      ],
+      [
+        'TURN',
+        turn ? `turn:${turn.host}:${turn.port} (UDP), credentials via XEP-0215` : 'disabled',
+      ],
       [
         'Prosody',
         this.prosody
@@ -200,8 +263,9 @@ async function ensurePortsFree(
   for (const [key, port, hosts] of checks) {
     for (const host of hosts) {
       const address = host === '*' ? '0.0.0.0' : host;
-      if (!(await isTcpPortFree(port, address)))
+      if (!(await isTcpPortFree(port, address))) {
         throw new ConfigError(key, `port ${port} on ${address} is already in use`);
+      }
     }
   }
 }

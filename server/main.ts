@@ -5,11 +5,10 @@
  */
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { ConfigReader, loadSettings } from '../common/config';
+import { loadSettings } from '../common/config';
 import { errorMessage } from '../common/errors';
 import { createLogger } from '../common/logger';
-import { FOCUS_KEYS, readFocusConfig } from '../focus/config';
-import { readServerConfig, SERVER_KEYS } from './config';
+import { ALL_KEYS, readSettings } from './settings';
 import { Confab } from './Confab';
 
 const log = createLogger('main');
@@ -21,16 +20,14 @@ function configFileArgument(argv: string[]): string | undefined {
 }
 
 async function main(): Promise<void> {
-  const settings = loadSettings({
-    knownKeys: [...SERVER_KEYS, ...FOCUS_KEYS],
+  const raw = loadSettings({
+    knownKeys: ALL_KEYS,
     env: process.env,
     file: configFileArgument(process.argv),
   });
-  const reader = new ConfigReader(settings);
   const webClientDir = join(projectRoot, 'web-client', 'dist');
   const confab = await Confab.start({
-    server: readServerConfig(reader, projectRoot),
-    focus: readFocusConfig(reader),
+    ...readSettings(raw, projectRoot),
     webClientDir: existsSync(webClientDir) ? webClientDir : undefined,
   });
   console.log(confab.banner());

@@ -44,3 +44,50 @@ test('participants are re-invited after their worker dies', async () => {
     consumers: 4,
   });
 });
+
+test('an ICE restart started by the focus keeps media flowing', async () => {
+  const room = world.room('restart');
+  const a = await world.bot('ra', room);
+  const b = await world.bot('rb', room);
+  const frames = async (): Promise<number> =>
+    (await a.stats()).filter((t) => t.kind === 'video').reduce((n, t) => n + t.framesDecoded, 0);
+  await a.waitForStats(
+    (s) => s.some((t) => t.kind === 'video' && t.framesDecoded > 3),
+    'video before',
+  );
+  const conference = world.confab.focus.conferences.get(room);
+  const participant = [...(conference?.participants.values() ?? [])].find((p) => p.nick === 'ra');
+  if (!conference || !participant) throw new Error('no participant');
+  const oldUfrag = participant.endpoint.iceParameters.usernameFragment;
+  const oldRemote = participant.remoteUfrag;
+
+  await conference.queue.push(() => conference.restartIce(participant));
+
+  const deadline = Date.now() + 10000;
+  while (participant.remoteUfrag === oldRemote && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 100));
+  expect(participant.endpoint.iceParameters.usernameFragment).not.toBe(oldUfrag);
+  expect(participant.remoteUfrag).not.toBe(oldRemote);
+  expect(participant.iceRestartPending).toBe(false);
+  const before = await frames();
+  await new Promise((r) => setTimeout(r, 2000));
+  expect(await frames()).toBeGreaterThan(before + 10);
+  expect(a.received.filter((p) => p.action === 'transport-info')).toHaveLength(1);
+  await b.leave();
+});
+
+test('a standard client that does not know the SFU is ICE-lite still connects', async () => {
+  // Such a client answers the focus's offer as the controlled ICE agent; the
+  // SFU's signed 487 Role Conflict makes it switch to controlling.
+  const room = world.room('generic');
+  const a = await world.bot('ga', room, { knowsIceLite: false });
+  const b = await world.bot('gb', room, { knowsIceLite: false });
+  for (const bot of [a, b]) {
+    await bot.waitForStats(
+      (s) => s.some((t) => t.kind === 'video' && t.framesDecoded > 3),
+      'video without ice-lite in SDP',
+      20000,
+    );
+  }
+  expect(a.peer?.pc.remoteDescription?.sdp).not.toContain('a=ice-lite');
+});

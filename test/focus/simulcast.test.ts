@@ -18,14 +18,14 @@ test('receive constraints select the simulcast layer', async () => {
   });
   const low = await world.bot('low', room, { video: false, audio: false });
   const high = await world.bot('high', room, { video: false, audio: false });
-  const conference = world.confab.focus.conferences.get(room);
-  const sender = [...(conference?.participants.values() ?? [])].find((p) => p.nick === 'sender');
-  expect(sender?.sent.get('video')?.producer.layers).toBe(2);
-
   const videoContent = (
     await low.waitForStats((s) => s.some((t) => t.kind === 'video' && t.framesDecoded > 0), 'video')
   ).find((t) => t.kind === 'video')?.content;
   if (!videoContent) throw new Error('no video content');
+  const conference = world.confab.focus.conferences.get(room);
+  const sender = [...(conference?.participants.values() ?? [])].find((p) => p.nick === 'sender');
+  expect(sender?.sent.get('video')?.producer.layers).toBe(2);
+
   await low.setMaxLayer(videoContent, 0);
 
   const lowStats = await low.waitForStats(

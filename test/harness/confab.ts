@@ -5,10 +5,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigReader } from '../../common/config';
 import { findFreePort } from '../../common/net';
-import { readServerConfig } from '../../server/config';
-import { readFocusConfig } from '../../focus/config';
+import { readSettings } from '../../server/settings';
 import { Confab } from '../../server/Confab';
 import { ConferenceBot, type BotOptions } from '../../bot/ConferenceBot';
 
@@ -24,7 +22,7 @@ export interface TestConfab {
 
 export async function startTestConfab(settings: Record<string, unknown> = {}): Promise<TestConfab> {
   const dir = mkdtempSync(join(tmpdir(), 'confab-test-'));
-  const reader = new ConfigReader({
+  const raw = {
     'server.data-dir': dir,
     'server.http-port': await findFreePort(),
     'prosody.c2s-port': await findFreePort(),
@@ -32,12 +30,17 @@ export async function startTestConfab(settings: Record<string, unknown> = {}): P
     'focus.workers': 1,
     // Crashed bots leave their rooms after 2 s instead of a minute.
     'prosody.session-hibernation': 2,
+    'turn.port': await findFreePort('127.0.0.1', true),
+    'turn.listen-address': '127.0.0.1',
+    'turn.min-port': 43000,
+    'turn.max-port': 43999,
     ...settings,
-  });
-  const server = readServerConfig(reader, dir);
+  };
+  const config = readSettings(raw, dir);
+  const server = config.server;
   let confab: Confab;
   try {
-    confab = await Confab.start({ server, focus: readFocusConfig(reader) });
+    confab = await Confab.start(config);
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;

@@ -6,25 +6,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:net';
 import { client } from '@xmpp/client';
-import { ConfigReader } from '../../common/config';
 import { findFreePort } from '../../common/net';
-import { readServerConfig, type ServerConfig } from '../../server/config';
-import { readFocusConfig } from '../../focus/config';
+import { readSettings, type Settings } from '../../server/settings';
 import { Confab } from '../../server/Confab';
 
 const dirs: string[] = [];
-const focus = readFocusConfig(new ConfigReader({ 'focus.rtc-port': 0, 'focus.workers': 1 }));
 
-async function config(overrides: Record<string, unknown> = {}): Promise<ServerConfig> {
+async function config(overrides: Record<string, unknown> = {}): Promise<Settings> {
   const dir = mkdtempSync(join(tmpdir(), 'confab-server-'));
   dirs.push(dir);
   const settings = {
     'server.data-dir': dir,
     'server.http-port': await findFreePort(),
     'prosody.c2s-port': await findFreePort(),
+    'focus.rtc-port': 0,
+    'focus.workers': 1,
+    'turn.port': await findFreePort('127.0.0.1', true),
     ...overrides,
   };
-  return readServerConfig(new ConfigReader(settings), dir);
+  return readSettings(settings, dir);
 }
 
 afterAll(() => {
@@ -32,11 +32,16 @@ afterAll(() => {
 });
 
 test('starts, reports health, proxies XMPP over WebSocket, and stops cleanly', async () => {
-  const confab = await Confab.start({ focus, server: await config() });
+  const confab = await Confab.start(await config());
   try {
     const health = await fetch(`http://127.0.0.1:${confab.ports.http}/health`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ ok: true, component: 'online', prosody: 'running' });
+    expect(await health.json()).toEqual({
+      ok: true,
+      component: 'online',
+      prosody: 'running',
+      turn: 'running',
+    });
     expect(confab.banner()).toContain(`/health`);
 
     // A guest logs in through Confab's own HTTP port, as the web client does.
@@ -61,9 +66,7 @@ test('a port in use stops start-up with the key that names it', async () => {
   const port = await findFreePort();
   await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
   try {
-    await expect(
-      Confab.start({ focus, server: await config({ 'prosody.c2s-port': port }) }),
-    ).rejects.toThrow(
+    await expect(Confab.start(await config({ 'prosody.c2s-port': port }))).rejects.toThrow(
       `invalid configuration prosody.c2s-port (CONFAB_PROSODY_C2S_PORT): port ${port} on 127.0.0.1 is already in use`,
     );
   } finally {
@@ -72,14 +75,14 @@ test('a port in use stops start-up with the key that names it', async () => {
 });
 
 test('a wrong component secret against an external Prosody names the key', async () => {
-  const first = await Confab.start({ focus, server: await config() });
+  const first = await Confab.start(await config());
   try {
     const external = await config({
       'prosody.embedded': 'false',
       'prosody.component-port': first.ports.component,
       'prosody.component-secret': 'not-the-secret',
     });
-    await expect(Confab.start({ focus, server: external })).rejects.toThrow(
+    await expect(Confab.start(external)).rejects.toThrow(
       /rejected the component secret for focus.localhost \(prosody.component-secret\)/,
     );
   } finally {
