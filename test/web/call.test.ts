@@ -169,6 +169,23 @@ test('two browsers and a bot: video, chat, mute, screen share, leave', async () 
     await b.page.waitForSelector('.tile[data-kind="screen"]', { state: 'detached' });
   });
 
+  await step(
+    'screen share again, after removed tracks (the browser recycles their m-lines)',
+    async () => {
+      await b.page.click('[data-action="screen"]');
+      await a.page.waitForSelector('.tile[data-kind="screen"][data-nick="Bob"]');
+      await waitForDecodingVideo(a.page, ['Bob'], 'screen');
+      await b.page.click('[data-action="screen"]');
+      await a.page.waitForSelector('.tile[data-kind="screen"]', { state: 'detached' });
+      await a.page.click('[data-action="screen"]');
+      await b.page.waitForSelector('.tile[data-kind="screen"][data-nick="Alice"]');
+      await waitForDecodingVideo(b.page, ['Alice'], 'screen');
+      await a.page.click('[data-action="screen"]');
+      await b.page.waitForSelector('.tile[data-kind="screen"]', { state: 'detached' });
+      await waitForDecodingVideo(b.page, ['Alice', 'Carol']);
+    },
+  );
+
   await step('leave removes A from B', async () => {
     await a.page.click('[data-action="leave"]');
     await a.page.waitForSelector('text=You left the call');

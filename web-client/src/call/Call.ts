@@ -24,7 +24,7 @@ import {
   type ConferenceReady,
   type LayerConstraint,
 } from './focusProtocol';
-import { PeerSession } from './PeerSession';
+import { MlineReusedError, PeerSession } from './PeerSession';
 import { Roster } from './Roster';
 import { ScreenShare } from './ScreenShare';
 
@@ -80,6 +80,7 @@ export class Call extends TypedEmitter<CallEvents> {
   private readonly screenShare: ScreenShare;
   private speakerNick = '';
   private iceRestarted = false;
+  private readonly acceptedWaiters: (() => void)[] = [];
   private iceTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly o: CallOptions) {
@@ -104,7 +105,7 @@ export class Call extends TypedEmitter<CallEvents> {
     });
     o.media.on('track', (kind, track) => void this.peer?.replaceTrack(kind, track));
     this.screenShare = new ScreenShare({
-      add: (name, track) => this.requirePeer().addContent(name, track),
+      add: (name, track) => this.addContent(name, track),
       remove: (name) => this.requirePeer().removeContent(name),
     });
     this.screenShare.on('changed', (track) => this.emit('screen', track));
@@ -239,6 +240,7 @@ export class Call extends TypedEmitter<CallEvents> {
       simulcastLayers: simulcastLayersFor(media.video),
     });
     peer.on('accepted', () => {
+      for (const resolve of this.acceptedWaiters.splice(0)) resolve();
       if (!media.sendingAudio) void peer.setMuted('audio', true).catch(() => {});
       if (!media.sendingVideo) void peer.setMuted('video', true).catch(() => {});
     });
@@ -304,6 +306,38 @@ export class Call extends TypedEmitter<CallEvents> {
       await this.requestConference();
     } catch (error) {
       this.setPhase('failed', readable(error));
+    }
+  }
+
+  /**
+   * Adds a content of ours (a screen share). When the browser recycles the
+   * m-line of a removed track, which the session cannot follow, the call
+   * moves to a fresh session first (a second of media interruption).
+   */
+  private async addContent(name: string, track: MediaStreamTrack): Promise<void> {
+    try {
+      await this.requirePeer().addContent(name, track);
+    } catch (error) {
+      if (!(error instanceof MlineReusedError)) throw error;
+      log.info('renewing the session to add a content', { name });
+      await this.renewSession();
+      await this.requirePeer().addContent(name, track);
+    }
+  }
+
+  /** Replaces the session with a new one and waits until it is accepted. */
+  private async renewSession(): Promise<void> {
+    this.closePeer();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const accepted = new Promise<void>((resolve, reject) => {
+      this.acceptedWaiters.push(resolve);
+      timer = setTimeout(() => reject(new Error('The new session did not start.')), 15000);
+    });
+    try {
+      await this.requestConference();
+      await accepted;
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -55,6 +55,15 @@ export type PeerSessionEvents = {
   error: [Error];
 };
 
+/**
+ * The browser put a new track in the m-line of a removed one (JSEP requires
+ * it to recycle), and the session keeps every m-line in its first place: a
+ * fresh session can carry the track.
+ */
+export class MlineReusedError extends UnsupportedError {
+  override name = 'MlineReusedError';
+}
+
 type Waiting = { payload: JinglePayload; answer: (error: JingleError | null) => void };
 
 export class PeerSession extends TypedEmitter<PeerSessionEvents> {
@@ -236,7 +245,9 @@ export class PeerSession extends TypedEmitter<PeerSessionEvents> {
       const renamed = renameNewMid(offer.sdp ?? '', known, name);
       if (!renamed.ok) {
         transceiver.stop();
-        throw new UnsupportedError(renamed.error);
+        throw renamed.reused
+          ? new MlineReusedError(renamed.error)
+          : new UnsupportedError(renamed.error);
       }
       log.debug('local offer', { sdp: renamed.sdp });
       await pc.setLocalDescription({ type: 'offer', sdp: renamed.sdp });

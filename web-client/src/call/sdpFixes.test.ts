@@ -30,6 +30,10 @@ test('a recycled m-line (the browser reused a removed one) is refused', () => {
     ['audio', 'video', 'p1-video'],
     'screen',
   );
-  expect(renamed).toEqual({ ok: false, error: 'the browser reused the m-line of a removed track' });
+  expect(renamed).toEqual({
+    ok: false,
+    error: 'the browser reused the m-line of a removed track',
+    reused: true,
+  });
   expect(renameNewMid(offer(['audio', 'video']), ['audio', 'video'], 'screen').ok).toBe(false);
 });

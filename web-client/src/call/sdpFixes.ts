@@ -3,7 +3,7 @@
  * library names contents by mid, and the browser picks numbers.
  */
 
-export type Renamed = { ok: true; sdp: string } | { ok: false; error: string };
+export type Renamed = { ok: true; sdp: string } | { ok: false; error: string; reused?: true };
 
 /**
  * Gives the one m-line whose mid is not a known content the mid `name`.
@@ -23,7 +23,7 @@ export function renameNewMid(sdp: string, known: readonly string[], name: string
   const first = added[0];
   if (added.length !== 1 || !first) return { ok: false, error: 'expected one new m-line' };
   if (first.index < known.length)
-    return { ok: false, error: 'the browser reused the m-line of a removed track' };
+    return { ok: false, error: 'the browser reused the m-line of a removed track', reused: true };
   const old = first.mid;
   lines[first.line] = `a=mid:${name}`;
   const out = lines.map((line) =>
