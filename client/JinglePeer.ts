@@ -1,12 +1,13 @@
 /**
- * Drives an RTCPeerConnection from a Jingle session, for any participant
- * (the browser client and the Node bots share it): remote Jingle in, SDP
- * offers/answers on the peer connection, Jingle replies out. The Jingle ↔ SDP
- * translation is the Jingle library's JingleSession; this class only adds
- * the WebRTC calls, in order. It uses the standard WebRTC API only.
+ * Drives an RTCPeerConnection from a Jingle session, for any party (Node bots
+ * in conferences and 1:1 calls; it uses the standard WebRTC API only): remote
+ * Jingle in, SDP offers and answers on the peer connection, Jingle out. The
+ * Jingle ↔ SDP translation is the Jingle library's JingleSession; this class
+ * only adds the WebRTC calls, one at a time, in order.
  */
 import {
   addSimulcastLayers,
+  sendersOf,
   type JingleError,
   type JinglePayload,
   type JingleReason,
@@ -23,7 +24,11 @@ export interface JinglePeerOptions {
   session: JingleSession;
   /** Sends a Jingle payload to the other party and resolves on its acknowledgement. */
   send: (payload: JinglePayload) => Promise<void>;
-  /** Tracks for the contents the remote offers us to send on, by content name (e.g. audio, video). */
+  /**
+   * Our tracks. A content the other party offers us to send on gets the track
+   * named like it (`audio`, `video` in conferences), else the first unused
+   * track of its kind.
+   */
   localTracks?: Record<string, MediaStreamTrack | undefined>;
   /** The stream our tracks belong to (msid). */
   localStream?: MediaStream;
@@ -34,7 +39,7 @@ export interface JinglePeerOptions {
 }
 
 export type JinglePeerEvents = {
-  /** A remote content started: its receiver track. */
+  /** A remote content started to carry a track. */
   trackadded: [name: string, track: MediaStreamTrack];
   trackremoved: [name: string];
   /** XEP-0167 session-info from the other party (mute, ringing…). */
@@ -46,6 +51,9 @@ export type JinglePeerEvents = {
 
 export class JinglePeer extends TypedEmitter<JinglePeerEvents> {
   private readonly queue = new SerialQueue();
+  /** Remote contents announced with trackadded. */
+  private readonly announced = new Set<string>();
+  private readonly usedTracks = new Set<MediaStreamTrack>();
   private closed = false;
 
   constructor(private readonly o: JinglePeerOptions) {
@@ -69,6 +77,26 @@ export class JinglePeer extends TypedEmitter<JinglePeerEvents> {
     return this.o.pc;
   }
 
+  /** Initiator: offers every local track in session-initiate. */
+  initiate(): Promise<void> {
+    return this.queue.push(async () => {
+      const pc = this.o.pc;
+      for (const track of Object.values(this.o.localTracks ?? {})) {
+        if (!track) continue;
+        pc.addTransceiver(track, {
+          direction: 'sendrecv',
+          streams: this.o.localStream ? [this.o.localStream] : [],
+        });
+        this.usedTracks.add(track);
+      }
+      const offer = await pc.createOffer();
+      await pc.setLocalDescription(offer);
+      const built = this.o.session.initiate(offer.sdp ?? '');
+      if (!built.ok) throw built.error;
+      await this.o.send(built.value);
+    });
+  }
+
   /**
    * Applies a remote payload. Validation is synchronous, so the IQ can be
    * answered at once (an error, or a result); the WebRTC work follows in order.
@@ -81,8 +109,9 @@ export class JinglePeer extends TypedEmitter<JinglePeerEvents> {
       switch (action.kind) {
         case 'description':
           if (action.type === 'offer')
-            await this.answerOffer(payload.action, action.sdp, action.added, action.removed);
+            await this.answerOffer(payload.action, action.sdp, action.added);
           else await this.o.pc.setRemoteDescription({ type: 'answer', sdp: action.sdp });
+          this.announceTracks();
           break;
         case 'candidates':
           for (const c of action.candidates)
@@ -107,20 +136,18 @@ export class JinglePeer extends TypedEmitter<JinglePeerEvents> {
     return ok(undefined);
   }
 
-  private async answerOffer(
-    action: string,
-    sdp: string,
-    added: string[],
-    removed: string[],
-  ): Promise<void> {
+  private async answerOffer(action: string, sdp: string, added: string[]): Promise<void> {
     const pc = this.o.pc;
     await pc.setRemoteDescription({ type: 'offer', sdp });
     for (const transceiver of pc.getTransceivers()) {
-      const track = transceiver.mid ? this.o.localTracks?.[transceiver.mid] : undefined;
-      if (!track || !added.includes(transceiver.mid ?? '')) continue;
+      const mid = transceiver.mid;
+      if (!mid || !added.includes(mid) || !this.mayWeSend(mid)) continue;
+      const track = this.trackFor(mid, transceiver.receiver.track.kind);
+      if (!track) continue;
       await transceiver.sender.replaceTrack(track);
       if (this.o.localStream) transceiver.sender.setStreams?.(this.o.localStream);
       transceiver.direction = 'sendrecv';
+      this.usedTracks.add(track);
     }
     const answer = await pc.createAnswer();
     let local = answer.sdp ?? '';
@@ -141,35 +168,62 @@ export class JinglePeer extends TypedEmitter<JinglePeerEvents> {
             : null;
     if (reply && !reply.ok) throw reply.error;
     if (reply) await this.o.send(reply.value);
-    // Remote tracks: added contents on which the other party announced sources.
-    const sending = new Set(
-      this.o.session.contents
-        .filter((c) => c.remote?.description?.sources.length)
-        .map((c) => c.name),
-    );
-    for (const transceiver of pc.getTransceivers()) {
-      const mid = transceiver.mid;
-      if (mid && added.includes(mid) && sending.has(mid))
-        this.emit('trackadded', mid, transceiver.receiver.track);
-    }
-    for (const name of removed) this.emit('trackremoved', name);
   }
 
-  /** Sends a new track on its own content (e.g. a screen share); resolves with the content name. */
-  addTrack(track: MediaStreamTrack, stream?: MediaStream): Promise<string> {
+  /** Whether the remote's content lets us (our role) send. */
+  private mayWeSend(name: string): boolean {
+    const remote = this.o.session.contents.find((c) => c.name === name)?.remote;
+    if (!remote) return false;
+    const senders = sendersOf(remote);
+    return senders === 'both' || senders === this.o.session.localRole;
+  }
+
+  private trackFor(name: string, kind: string): MediaStreamTrack | undefined {
+    const tracks = this.o.localTracks ?? {};
+    const named = tracks[name];
+    if (named && !this.usedTracks.has(named)) return named;
+    return Object.values(tracks).find((t) => t && t.kind === kind && !this.usedTracks.has(t));
+  }
+
+  /** Emits trackadded / trackremoved for remote contents whose sending state changed. */
+  private announceTracks(): void {
+    const live = new Set(
+      this.o.session.contents
+        .filter((c) => !c.rejected && c.remote?.description?.sources.length)
+        .map((c) => c.name),
+    );
+    for (const transceiver of this.o.pc.getTransceivers()) {
+      const mid = transceiver.mid;
+      if (mid && live.has(mid) && !this.announced.has(mid)) {
+        this.announced.add(mid);
+        this.emit('trackadded', mid, transceiver.receiver.track);
+      }
+    }
+    for (const name of [...this.announced]) {
+      if (live.has(name)) continue;
+      this.announced.delete(name);
+      this.emit('trackremoved', name);
+    }
+  }
+
+  /** Sends a new track on its own content (screen share, video upgrade); resolves with its name. */
+  addTrack(
+    track: MediaStreamTrack,
+    options: { stream?: MediaStream; direction?: RTCRtpTransceiverDirection } = {},
+  ): Promise<string> {
     return this.queue.push(async () => {
       const pc = this.o.pc;
       const transceiver = pc.addTransceiver(track, {
-        direction: 'sendonly',
-        streams: stream ? [stream] : [],
+        direction: options.direction ?? 'sendonly',
+        streams: options.stream ? [options.stream] : [],
       });
+      this.usedTracks.add(track);
       const offer = await pc.createOffer();
       await pc.setLocalDescription(offer);
       const built = this.o.session.addContents(offer.sdp ?? '');
       if (!built.ok) throw built.error;
       await this.o.send(built.value);
-      const name = transceiver.mid ?? built.value.contents[0]?.name ?? '';
-      return name;
+      return transceiver.mid ?? built.value.contents[0]?.name ?? '';
     });
   }
 
