@@ -41,12 +41,9 @@ export class CallBot {
       password: options.password,
     });
     this.xmpp.on('error', () => {});
-    const self = this;
     this.router = new CallRouter(
       {
-        get jid() {
-          return self.jid;
-        },
+        jid: () => this.jid,
         send: (stanza) => this.xmpp.send(stanza),
         sendJingle: async (to, payload) => {
           await this.xmpp.iqCaller.request(

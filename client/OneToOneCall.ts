@@ -25,8 +25,8 @@ export type CallState = 'proposing' | 'ringing' | 'connecting' | 'active' | 'end
 
 /** How a call reaches the network: our XMPP connection. */
 export interface CallLink {
-  /** Our own full JID. */
-  readonly jid: string;
+  /** Our own full JID (it is known once the connection is up). */
+  jid(): string;
   send(stanza: Element): Promise<void>;
   /** Sends a Jingle IQ-set and resolves on the result. */
   sendJingle(to: string, payload: JinglePayload): Promise<void>;
@@ -140,8 +140,8 @@ export class OneToOneCall extends TypedEmitter<CallEvents> {
         // Another of our own devices answered: stop ringing here.
         if (
           this.direction === 'incoming' &&
-          bare(from) === bare(this.link.jid) &&
-          from !== this.link.jid
+          bare(from) === bare(this.link.jid()) &&
+          from !== this.link.jid()
         ) {
           this.finish({ condition: 'cancel', text: 'answered on another device' });
         }
@@ -158,7 +158,7 @@ export class OneToOneCall extends TypedEmitter<CallEvents> {
     if (this.direction !== 'incoming' || this._state !== 'ringing') return;
     this.setState('connecting');
     await this.link.send(
-      jmiMessage(bare(this.link.jid), { action: 'accept', id: this.id, media: [] }),
+      jmiMessage(bare(this.link.jid()), { action: 'accept', id: this.id, media: [] }),
     );
     await this.link.send(jmiMessage(this.remote, { action: 'proceed', id: this.id, media: [] }));
   }
@@ -233,7 +233,7 @@ export class OneToOneCall extends TypedEmitter<CallEvents> {
     const pc = this.callMedia.createPeerConnection();
     const peer = new JinglePeer({
       pc,
-      session: new JingleSession({ sid: this.id, localRole: role, localJid: this.link.jid }),
+      session: new JingleSession({ sid: this.id, localRole: role, localJid: this.link.jid() }),
       send: (payload) => this.link.sendJingle(this.remote, payload),
       localTracks: this.callMedia.tracks,
       localStream: this.callMedia.stream,
