@@ -60,7 +60,7 @@ export async function startWebConfab(): Promise<WebConfab> {
       'prosody.c2s-port': await findFreePort(),
       'focus.rtc-port': 0,
       'focus.workers': 1,
-      // A dropped browser connection can resume within 10 s; after that it has left the room.
+      // The old session of a dropped browser leaves the room after 10 s (guests cannot resume).
       'prosody.session-hibernation': 10,
       'turn.port': await findFreePort('127.0.0.1', true),
       'turn.listen-address': '127.0.0.1',

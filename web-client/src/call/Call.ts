@@ -159,6 +159,7 @@ export class Call extends TypedEmitter<CallEvents> {
       ]);
       this._nick = nick;
       this.iceServers = iceServers;
+      log.info('ICE servers', { urls: iceServers.map((s) => String(s.urls)).join(' ') || 'none' });
       this.joinedOnce = true;
       await this.requestConference();
       this.setPhase('joined');
