@@ -118,7 +118,8 @@ export class CallBot {
         new RTCPeerConnection({
           iceServers: this.iceServers,
           iceTransportPolicy: this.options.iceTransportPolicy ?? 'all',
-          bundlePolicy: 'max-bundle',
+          // balanced: peers without BUNDLE (Dino) keep one transport per content.
+          bundlePolicy: 'balanced',
         }),
     };
   }
