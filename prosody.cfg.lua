@@ -69,6 +69,8 @@ VirtualHost "example.org"
 VirtualHost "guest.example.org"
   authentication = "anonymous"
   allow_anonymous_s2s = false
+--   A guest who drops off comes back as a new anonymous user, so its old session goes soon.
+  smacks_hibernation_time = 10
   modules_disabled = { "mam"; "carbons"; "pep"; "vcard4"; "vcard_legacy"; "private"; "blocklist"; }
 
 -- Group chat rooms (XEP-0045). The focus is admin, hence owner and moderator of every room.

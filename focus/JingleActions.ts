@@ -218,9 +218,13 @@ async function contentAdd(
   }
   const answers: JingleContent[] = [];
   for (const c of payload.contents) {
-    const answer = answerContent(c, conference.deps.sfu.rtpCapabilities);
+    const answer = answerContent(
+      c,
+      conference.deps.sfu.rtpCapabilities,
+      focusTransport(p.endpoint),
+    );
     if (!answer.ok) return fromJingleError(answer.error);
-    answers.push({ ...answer.value, transport: focusTransport(p.endpoint) });
+    answers.push(answer.value);
   }
   const produced = await publish(conference, p, payload.contents);
   if (produced instanceof StanzaError) return produced;

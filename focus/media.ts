@@ -4,6 +4,7 @@
  * The translations themselves live in jingle/; this file only chooses.
  */
 import {
+  answerContent as libAnswerContent,
   consumerContent,
   dtlsParametersOf,
   iceUdpTransportOf,
@@ -83,49 +84,19 @@ export function producerParameters(
   return ok(spec ? { kind: spec.kind, rtpParameters: spec.rtpParameters } : null);
 }
 
-/**
- * The focus's answer to a content the participant adds (screen share): the
- * offered payload types and header extensions the router also has, no sources.
- */
+/** The focus's answer to a content the participant adds (screen share), or a refusal. */
 export function answerContent(
   offer: JingleContent,
   caps: ms.RtpCapabilities,
+  transport: IceUdpTransport,
 ): Result<JingleContent, JingleError> {
-  const d = offer.description;
-  if (!d) return err(notImplemented(`content[${offer.name}]`, 'only RTP contents can be added'));
-  const ours = offerContent(caps, {
-    name: offer.name,
-    kind: d.media,
-    creator: offer.creator,
-    senders: offer.senders ?? 'both',
-  });
-  const known = (name: string | undefined, clockrate: number | undefined): boolean =>
-    (ours.description?.payloadTypes ?? []).some(
-      (pt) => pt.name?.toLowerCase() === name?.toLowerCase() && pt.clockrate === clockrate,
-    );
-  const payloadTypes = d.payloadTypes.filter((pt) => known(pt.name, pt.clockrate));
-  const media = payloadTypes.filter((pt) => pt.name?.toLowerCase() !== 'rtx');
-  if (media.length === 0) {
-    return err(
-      notImplemented(
-        `content[${offer.name}].description`,
-        `no ${d.media} codec in common with the router`,
-      ),
-    );
-  }
-  const uris = new Set((ours.description?.headerExtensions ?? []).map((h) => h.uri));
-  return ok({
-    name: offer.name,
-    creator: offer.creator,
-    senders: offer.senders ?? 'both',
-    description: {
-      ...d,
-      payloadTypes,
-      headerExtensions: d.headerExtensions.filter((h) => uris.has(h.uri)),
-      sources: [],
-      ssrcGroups: [],
-      rids: [],
-      ridGroups: [],
-    },
-  });
+  const answer = libAnswerContent(offer, caps, { transport });
+  if (answer) return ok(answer);
+  const media = offer.description?.media ?? 'RTP';
+  return err(
+    notImplemented(
+      `content[${offer.name}].description`,
+      `no ${media} codec in common with the router`,
+    ),
+  );
 }

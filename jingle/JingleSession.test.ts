@@ -316,4 +316,30 @@ describe('JingleSession for local content-add', () => {
     expect(mids(answer.sdp).at(-1)).toEqual(['share', 0]);
     expect(answer.removed).toEqual(['share']);
   });
+
+  test("a new local track in a recycled (rejected) m-line takes that m-line's place", () => {
+    const session = established();
+    const offer = readSdpFixture('chromium-offer');
+    const sdp = `${readSdpFixture('chromium-answer').trimEnd()}\r\n${offer.slice(offer.indexOf('m=application')).replace('a=mid:2', 'a=mid:share')}`;
+    value(session.addContents(sdp));
+    const accepted = session.contents.find((c) => c.name === 'share')?.local as JingleContent;
+    described(
+      session.apply({ action: 'content-accept', sid: SID, contents: [accepted], groups: [] }),
+    );
+    // The share stops; later the browser puts a new track in the same m-line under a new mid.
+    session.removeContents(['share']);
+    const again = value(session.addContents(sdp.replace(/a=mid:share/g, 'a=mid:share2')));
+    expect(again.contents.map((c) => c.name)).toEqual(['share2']);
+    expect(session.contents.map((c) => c.name)).toEqual(['0', '1', '2', 'share2']);
+    expect(again.groups[0]?.contents).toEqual(['0', '1', '2', 'share2']);
+    const answer = described(
+      session.apply({
+        action: 'content-accept',
+        sid: SID,
+        contents: [{ ...(again.contents[0] as JingleContent) }],
+        groups: [],
+      }),
+    );
+    expect(mids(answer.sdp).map(([mid]) => mid)).toEqual(['0', '1', '2', 'share2']);
+  });
 });

@@ -195,12 +195,15 @@ export class JingleSession {
   /** content-add for the m-lines of a local offer that the session does not know yet. */
   addContents(localOffer: string): Result<JinglePayload, JingleError> {
     if (this.state !== 'active' && this.state !== 'pending') return err(outOfOrder('content-add'));
-    const fresh = sdpMids(localOffer).filter((mid) => !this.contentsState.has(mid));
+    const mids = sdpMids(localOffer);
+    const fresh = mids.filter((mid) => !this.contentsState.has(mid));
     const converted = this.fromLocal(localOffer, () => this.localRole, fresh);
     if (!converted.ok) return converted;
     const added = converted.value.contents;
     if (added.length === 0) return err(badRequest('sdp', 'the offer has no new m-line'));
-    this.contentsState.append(added, 'local');
+    this.contentsState.placeLocal(
+      added.map((content) => ({ content, index: mids.indexOf(content.name) })),
+    );
     this.pending = added.map((c) => c.name);
     this.contentsState.joinBundle(this.pending);
     return ok(this.payload('content-add', added, this.contentsState.groups));

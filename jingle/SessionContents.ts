@@ -67,6 +67,33 @@ export class SessionContents {
     }
   }
 
+  /**
+   * New local contents at the m-line positions the local offer gave them. A
+   * browser recycles a rejected m-line for a new track (JSEP 5.2.2), so a
+   * rejected slot at that position is replaced; any other goes at the end.
+   */
+  placeLocal(contents: readonly { content: JingleContent; index: number }[]): void {
+    for (const { content, index } of contents) {
+      const slot: Slot = {
+        name: content.name,
+        creator: content.creator,
+        remote: undefined,
+        local: content,
+        rejected: false,
+      };
+      const recycled = this.slots[index];
+      if (recycled?.rejected) {
+        this.slots[index] = slot;
+        this.groups = this.groups.map((g) => ({
+          ...g,
+          contents: g.contents.filter((n) => n !== recycled.name),
+        }));
+      } else {
+        this.slots.push(slot);
+      }
+    }
+  }
+
   /** The slots of these contents, or an error naming the first unknown one. */
   find(contents: readonly Pick<JingleContent, 'name'>[]): Result<Slot[], JingleError> {
     const found: Slot[] = [];

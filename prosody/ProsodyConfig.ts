@@ -238,6 +238,10 @@ export function renderProsodyConfig(s: ProsodySettings, style: RenderStyle = 'ru
     line(`VirtualHost ${luaString(s.guestDomain)}`);
     line(`  authentication = "anonymous"`);
     line(`  allow_anonymous_s2s = false`);
+    doc(
+      '  A guest who drops off comes back as a new anonymous user, so its old session goes soon.',
+    );
+    line(`  smacks_hibernation_time = ${Math.min(10, s.smacksHibernationSeconds)}`);
     line(
       `  modules_disabled = { "mam"; "carbons"; "pep"; "vcard4"; "vcard_legacy"; "private"; "blocklist"; }`,
     );

@@ -13,6 +13,10 @@ import { ConferenceBot, type BotOptions } from '../../bot/ConferenceBot';
 export interface TestConfab {
   confab: Confab;
   domain: string;
+  /** http://127.0.0.1:<port>, the web client and the WebSocket. */
+  url: string;
+  /** XMPP over TCP (c2s) for Node clients. */
+  service: string;
   /** A room JID on the conference service. */
   room(name: string): string;
   /** A guest bot that joins `room` and requests the conference. */
@@ -20,7 +24,15 @@ export interface TestConfab {
   stop(): Promise<void>;
 }
 
-export async function startTestConfab(settings: Record<string, unknown> = {}): Promise<TestConfab> {
+export interface TestConfabOptions {
+  /** Serve this built web client. */
+  webClientDir?: string;
+}
+
+export async function startTestConfab(
+  settings: Record<string, unknown> = {},
+  options: TestConfabOptions = {},
+): Promise<TestConfab> {
   const dir = mkdtempSync(join(tmpdir(), 'confab-test-'));
   const raw = {
     'server.data-dir': dir,
@@ -40,20 +52,23 @@ export async function startTestConfab(settings: Record<string, unknown> = {}): P
   const server = config.server;
   let confab: Confab;
   try {
-    confab = await Confab.start(config);
+    confab = await Confab.start({ ...config, webClientDir: options.webClientDir });
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
   const bots = new Set<ConferenceBot>();
   const domain = server.domain;
+  const service = `xmpp://127.0.0.1:${confab.ports.c2s}`;
   return {
     confab,
     domain,
+    url: `http://127.0.0.1:${confab.ports.http}`,
+    service,
     room: (name) => `${name}@conference.${domain}`,
     async bot(nick, room, options = {}) {
       const bot = await ConferenceBot.join({
-        service: `xmpp://127.0.0.1:${confab.ports.c2s}`,
+        service,
         domain: `guest.${domain}`,
         room,
         nick,

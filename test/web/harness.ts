@@ -13,10 +13,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { client as xmppClient, type Client } from '@xmpp/client';
 import xml, { type Element } from '@xmpp/xml';
-import { findFreePort } from '../../common/net';
-import { readSettings } from '../../server/settings';
-import { Confab } from '../../server/Confab';
-import { ConferenceBot, type BotOptions } from '../../bot/ConferenceBot';
+import { startTestConfab, type TestConfab } from '../harness/confab';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../jingle/stacks/chromium';
 
 const ROOT = join(__dirname, '..', '..');
@@ -32,16 +29,10 @@ export function ensureWebClientBuilt(): void {
   });
 }
 
-export interface WebConfab {
-  confab: Confab;
-  domain: string;
-  /** http://127.0.0.1:<port> */
-  url: string;
+export interface WebConfab extends TestConfab {
   roomJid(name: string): string;
-  bot(nick: string, room: string, options?: Partial<BotOptions>): Promise<ConferenceBot>;
   /** A plain XMPP user in the room (no call), like any chat client. */
   chatUser(nick: string, room: string): Promise<ChatUser>;
-  stop(): Promise<void>;
 }
 
 export interface ChatUser {
@@ -50,56 +41,24 @@ export interface ChatUser {
   say(body: string): Promise<void>;
 }
 
+/** The whole Confab serving the built web client (see test/harness/confab.ts). */
 export async function startWebConfab(): Promise<WebConfab> {
   ensureWebClientBuilt();
-  const dir = mkdtempSync(join(tmpdir(), 'confab-web-'));
-  const config = readSettings(
+  const world = await startTestConfab(
     {
-      'server.data-dir': dir,
-      'server.http-port': await findFreePort(),
-      'prosody.c2s-port': await findFreePort(),
-      'focus.rtc-port': 0,
-      'focus.workers': 1,
-      // The old session of a dropped browser leaves the room after 10 s (guests cannot resume).
+      // The old session of a dropped browser leaves the room soon (guests cannot resume).
       'prosody.session-hibernation': 10,
-      'turn.port': await findFreePort('127.0.0.1', true),
-      'turn.listen-address': '127.0.0.1',
       'turn.min-port': 44000,
       'turn.max-port': 44999,
     },
-    dir,
+    { webClientDir: WEB_DIST },
   );
-  const server = config.server;
-  let confab: Confab;
-  try {
-    confab = await Confab.start({ ...config, webClientDir: WEB_DIST });
-  } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
-    throw error;
-  }
-  const domain = server.domain;
-  const bots = new Set<ConferenceBot>();
   const clients = new Set<Client>();
-  const service = `xmpp://127.0.0.1:${confab.ports.c2s}`;
   return {
-    confab,
-    domain,
-    url: `http://127.0.0.1:${confab.ports.http}`,
-    roomJid: (name) => `${name}@conference.${domain}`,
-    async bot(nick, room, options = {}) {
-      const bot = await ConferenceBot.join({
-        service,
-        domain: `guest.${domain}`,
-        room,
-        nick,
-        focus: `focus.${domain}`,
-        ...options,
-      });
-      bots.add(bot);
-      return bot;
-    },
+    ...world,
+    roomJid: world.room,
     async chatUser(nick, room) {
-      const xmpp = xmppClient({ service, domain: `guest.${domain}` });
+      const xmpp = xmppClient({ service: world.service, domain: `guest.${world.domain}` });
       xmpp.on('error', () => {});
       clients.add(xmpp);
       await xmpp.start();
@@ -129,10 +88,8 @@ export async function startWebConfab(): Promise<WebConfab> {
       };
     },
     async stop() {
-      await Promise.all([...bots].map((b) => b.crash()));
       await Promise.all([...clients].map((c) => c.stop().catch(() => {})));
-      await confab.close();
-      rmSync(dir, { recursive: true, force: true });
+      await world.stop();
     },
   };
 }
