@@ -14,10 +14,11 @@ import { SerialQueue } from '../common/SerialQueue';
 import { StanzaError } from '../component/StanzaError';
 import type { FocusConfig } from './config';
 import type { MucRoom, Occupant } from './MucRoom';
-import { Participant, type ReceivedTrack } from './Participant';
+import { Participant } from './Participant';
 import type { Signaling } from './Signaling';
+import { Forwarding, type ForwardingHost } from './Forwarding';
 import type { Sfu, SfuRoom } from './sfu/Sfu';
-import { focusTransport, ownContents, receiveContent } from './media';
+import { focusTransport, ownContents } from './media';
 
 export const NS_SPEAKER = 'urn:confab:speaker:0';
 const NS_HINTS = 'urn:xmpp:hints';
@@ -33,9 +34,10 @@ export interface ConferenceDeps {
   onClosed: (conference: Conference) => void;
 }
 
-export class Conference {
+export class Conference implements ForwardingHost {
   readonly queue = new SerialQueue();
   readonly participants = new Map<string, Participant>();
+  readonly forwarding = new Forwarding(this);
   private sfuRoom: SfuRoom | null = null;
   private dominantSpeaker: string | null = null;
   private _closed = false;
@@ -158,7 +160,7 @@ export class Conference {
     this.participants.set(id, participant);
     endpoint.on(
       'connected',
-      () => void this.queue.push(() => this.resumeAccepted(participant)).catch(() => {}),
+      () => void this.queue.push(() => this.forwarding.resumeAccepted(participant)).catch(() => {}),
     );
 
     const transport = focusTransport(endpoint);
@@ -166,7 +168,7 @@ export class Conference {
     for (const other of this.participants.values()) {
       if (other === participant || other.state !== 'active') continue;
       for (const track of other.sent.values()) {
-        const received = await this.consumeInto(
+        const received = await this.forwarding.consumeInto(
           participant,
           other,
           track.contentName,
@@ -190,46 +192,8 @@ export class Conference {
     });
   }
 
-  /** Creates a paused consumer of `owner`'s track for `receiver`, as a receive-only content. */
-  async consumeInto(
-    receiver: Participant,
-    owner: Participant,
-    ownerContent: string,
-    producerId: string,
-    capabilities: NonNullable<Participant['rtpCapabilities']>,
-  ): Promise<ReceivedTrack | null> {
-    const name = Participant.receiveContentName(owner.id, ownerContent);
-    if (receiver.received.has(name)) return null;
-    let consumer;
-    try {
-      consumer = await receiver.endpoint.consume(producerId, capabilities, name);
-    } catch (error) {
-      receiver.log.warn('cannot consume', {
-        from: owner.nick,
-        content: ownerContent,
-        error: errorMessage(error),
-      });
-      return null;
-    }
-    if (!consumer) return null;
-    const streamId =
-      ownerContent === 'audio' || ownerContent === 'video'
-        ? owner.id
-        : `${owner.id}-${ownerContent}`;
-    const content = receiveContent(consumer, streamId, owner.occupant.occupantJid);
-    const track: ReceivedTrack = {
-      contentName: name,
-      consumer,
-      ownerId: owner.id,
-      content,
-      accepted: false,
-    };
-    receiver.received.set(name, track);
-    consumer.on(
-      'producerclose',
-      () => void this.queue.push(() => this.trackEnded(receiver, name)).catch(() => {}),
-    );
-    return track;
+  enqueue(task: () => Promise<void> | void): void {
+    void this.queue.push(task).catch(() => {});
   }
 
   /** Fire-and-forget Jingle IQ; a participant that errors or times out is dropped. */
@@ -273,90 +237,6 @@ export class Conference {
     });
   }
 
-  /** Resumes every accepted consumer of a connected participant. */
-  async resumeAccepted(participant: Participant): Promise<void> {
-    if (participant.state === 'ended' || !participant.endpoint.connected) return;
-    for (const track of participant.received.values()) {
-      if (track.accepted && track.consumer.paused) await track.consumer.resume().catch(() => {});
-    }
-  }
-
-  /** Offers `owner`'s new tracks to every other active participant, one content-add each. */
-  async distribute(owner: Participant, contentNames: string[]): Promise<void> {
-    for (const receiver of this.participants.values()) {
-      if (receiver === owner || receiver.state !== 'active' || !receiver.rtpCapabilities) continue;
-      await this.offerTracks(receiver, owner, contentNames);
-    }
-  }
-
-  /** Sends `receiver` a content-add for the given tracks of `owner` it does not have yet. */
-  async offerTracks(
-    receiver: Participant,
-    owner: Participant,
-    contentNames: string[],
-  ): Promise<void> {
-    const caps = receiver.rtpCapabilities;
-    if (!caps) return;
-    const transport = focusTransport(receiver.endpoint);
-    const contents: JingleContent[] = [];
-    for (const name of contentNames) {
-      const track = owner.sent.get(name);
-      if (!track) continue;
-      const received = await this.consumeInto(receiver, owner, name, track.producer.id, caps);
-      if (received) contents.push({ ...received.content, transport });
-    }
-    if (!contents.length) return;
-    this.sendJingle(receiver, { action: 'content-add', sid: receiver.sid, contents });
-    for (const name of contentNames) {
-      if (owner.sent.get(name)?.muted)
-        this.sendMute(receiver, Participant.receiveContentName(owner.id, name), true);
-    }
-  }
-
-  sendMute(receiver: Participant, contentName: string, muted: boolean): void {
-    this.sendJingle(receiver, {
-      action: 'session-info',
-      sid: receiver.sid,
-      contents: [],
-      info: { type: muted ? 'mute' : 'unmute', creator: 'initiator', name: contentName },
-    });
-  }
-
-  /** Removes tracks a participant receives and tells it with one content-remove. */
-  removeReceived(receiver: Participant, names: string[]): void {
-    const removed: JingleContent[] = [];
-    for (const name of names) {
-      const track = receiver.received.get(name);
-      if (!track) continue;
-      receiver.received.delete(name);
-      track.consumer.close();
-      removed.push({ name, creator: 'initiator' });
-    }
-    if (removed.length && receiver.state !== 'ended') {
-      this.sendJingle(receiver, { action: 'content-remove', sid: receiver.sid, contents: removed });
-    }
-  }
-
-  /** Stops tracks `owner` sends and removes them from everyone (one content-remove each). */
-  stopSent(owner: Participant, contentNames: string[]): void {
-    const receiveNames: string[] = [];
-    for (const name of contentNames) {
-      const track = owner.sent.get(name);
-      if (!track) continue;
-      owner.sent.delete(name);
-      track.producer.close();
-      receiveNames.push(Participant.receiveContentName(owner.id, name));
-    }
-    if (!receiveNames.length) return;
-    for (const receiver of this.participants.values()) {
-      if (receiver !== owner) this.removeReceived(receiver, receiveNames);
-    }
-  }
-
-  private async trackEnded(receiver: Participant, name: string): Promise<void> {
-    if (receiver.received.has(name)) this.removeReceived(receiver, [name]);
-  }
-
   /** Ends a participant's session and removes its tracks from everyone. */
   async removeParticipant(
     p: Participant,
@@ -366,7 +246,7 @@ export class Conference {
     closeIfEmpty = true,
   ): Promise<void> {
     if (!this.participants.has(p.id)) return;
-    this.stopSent(p, [...p.sent.keys()]);
+    this.forwarding.stopSent(p, [...p.sent.keys()]);
     if (notify && p.state !== 'ended') {
       this.sendJingle(p, {
         action: 'session-terminate',

@@ -118,16 +118,16 @@ async function sessionAccept(
   // Tracks that appeared while this participant was being invited.
   for (const other of conference.participants.values()) {
     if (other === p || other.state !== 'active') continue;
-    await conference.offerTracks(p, other, [...other.sent.keys()]);
+    await conference.forwarding.offerTracks(p, other, [...other.sent.keys()]);
     for (const [name, track] of other.sent) {
       // Mutes of tracks offered in session-initiate (offerTracks covers the new ones).
       if (track.muted && p.received.get(Participant.receiveContentName(other.id, name))?.accepted) {
-        conference.sendMute(p, Participant.receiveContentName(other.id, name), true);
+        conference.forwarding.sendMute(p, Participant.receiveContentName(other.id, name), true);
       }
     }
   }
-  await conference.distribute(p, [...p.sent.keys()]);
-  await conference.resumeAccepted(p);
+  await conference.forwarding.distribute(p, [...p.sent.keys()]);
+  await conference.forwarding.resumeAccepted(p);
   return DONE;
 }
 
@@ -175,7 +175,7 @@ async function contentAccept(
   const unknown = payload.contents.find((c) => !p.received.has(c.name));
   if (unknown) return outOfOrder(`content ${unknown.name} was not offered`);
   markAccepted(p, payload.contents);
-  await conference.resumeAccepted(p);
+  await conference.forwarding.resumeAccepted(p);
   return DONE;
 }
 
@@ -229,7 +229,7 @@ async function contentAdd(
   const produced = await publish(conference, p, payload.contents);
   if (produced instanceof StanzaError) return produced;
   conference.sendJingle(p, { action: 'content-accept', sid: p.sid, contents: answers });
-  await conference.distribute(p, produced);
+  await conference.forwarding.distribute(p, produced);
   return DONE;
 }
 
@@ -243,7 +243,7 @@ async function contentRemove(
   if (own.length + received.length !== payload.contents.length) {
     return new StanzaError('item-not-found', 'content-remove names a content that does not exist');
   }
-  conference.stopSent(p, own);
+  conference.forwarding.stopSent(p, own);
   for (const name of received) {
     p.received.get(name)?.consumer.close();
     p.received.delete(name);
@@ -297,7 +297,7 @@ async function sessionInfo(
         receiver.received.has(`${p.id}-${name}`) &&
         receiver.state === 'active'
       ) {
-        conference.sendMute(receiver, `${p.id}-${name}`, track.muted);
+        conference.forwarding.sendMute(receiver, `${p.id}-${name}`, track.muted);
       }
     }
   }

@@ -1,0 +1,154 @@
+/**
+ * Who receives which track in a conference: consumers on receive-only
+ * contents, content-add when someone starts sending, content-remove when a
+ * track ends, mute relays, and resuming once a receiver is connected. The
+ * Conference owns the participants; this class only moves tracks.
+ */
+import type { JingleContent, JinglePayload } from '../jingle';
+import { errorMessage } from '../common/errors';
+import { focusTransport, receiveContent } from './media';
+import { Participant, type ReceivedTrack } from './Participant';
+
+/** What forwarding needs from its conference. */
+export interface ForwardingHost {
+  readonly participants: ReadonlyMap<string, Participant>;
+  /** Fire-and-forget Jingle IQ to a participant. */
+  sendJingle(
+    p: Participant,
+    payload: Omit<JinglePayload, 'groups'> & { groups?: JinglePayload['groups'] },
+  ): void;
+  /** Runs a step on the conference's queue. */
+  enqueue(task: () => Promise<void> | void): void;
+}
+
+export class Forwarding {
+  constructor(private readonly host: ForwardingHost) {}
+
+  /** Creates a paused consumer of `owner`'s track for `receiver`, as a receive-only content. */
+  async consumeInto(
+    receiver: Participant,
+    owner: Participant,
+    ownerContent: string,
+    producerId: string,
+    capabilities: NonNullable<Participant['rtpCapabilities']>,
+  ): Promise<ReceivedTrack | null> {
+    const name = Participant.receiveContentName(owner.id, ownerContent);
+    if (receiver.received.has(name)) return null;
+    let consumer;
+    try {
+      consumer = await receiver.endpoint.consume(producerId, capabilities, name);
+    } catch (error) {
+      receiver.log.warn('cannot consume', {
+        from: owner.nick,
+        content: ownerContent,
+        error: errorMessage(error),
+      });
+      return null;
+    }
+    if (!consumer) return null;
+    // Microphone and camera share the sender's stream (lip sync); other tracks get their own.
+    const streamId =
+      ownerContent === 'audio' || ownerContent === 'video'
+        ? owner.id
+        : `${owner.id}-${ownerContent}`;
+    const content = receiveContent(consumer, streamId, owner.occupant.occupantJid);
+    const track: ReceivedTrack = {
+      contentName: name,
+      consumer,
+      ownerId: owner.id,
+      content,
+      accepted: false,
+    };
+    receiver.received.set(name, track);
+    consumer.on('producerclose', () =>
+      this.host.enqueue(() => {
+        if (receiver.received.has(name)) this.removeReceived(receiver, [name]);
+      }),
+    );
+    return track;
+  }
+
+  /** Resumes every accepted consumer of a connected participant (with a key frame request). */
+  async resumeAccepted(participant: Participant): Promise<void> {
+    if (participant.state === 'ended' || !participant.endpoint.connected) return;
+    for (const track of participant.received.values()) {
+      if (track.accepted && track.consumer.paused) await track.consumer.resume().catch(() => {});
+    }
+  }
+
+  /** Offers `owner`'s new tracks to every other active participant, one content-add each. */
+  async distribute(owner: Participant, contentNames: string[]): Promise<void> {
+    for (const receiver of this.host.participants.values()) {
+      if (receiver === owner || receiver.state !== 'active' || !receiver.rtpCapabilities) continue;
+      await this.offerTracks(receiver, owner, contentNames);
+    }
+  }
+
+  /** Sends `receiver` a content-add for the given tracks of `owner` it does not have yet. */
+  async offerTracks(
+    receiver: Participant,
+    owner: Participant,
+    contentNames: string[],
+  ): Promise<void> {
+    const caps = receiver.rtpCapabilities;
+    if (!caps) return;
+    const transport = focusTransport(receiver.endpoint);
+    const contents: JingleContent[] = [];
+    for (const name of contentNames) {
+      const track = owner.sent.get(name);
+      if (!track) continue;
+      const received = await this.consumeInto(receiver, owner, name, track.producer.id, caps);
+      if (received) contents.push({ ...received.content, transport });
+    }
+    if (!contents.length) return;
+    this.host.sendJingle(receiver, { action: 'content-add', sid: receiver.sid, contents });
+    for (const name of contentNames) {
+      if (owner.sent.get(name)?.muted)
+        this.sendMute(receiver, Participant.receiveContentName(owner.id, name), true);
+    }
+  }
+
+  sendMute(receiver: Participant, contentName: string, muted: boolean): void {
+    this.host.sendJingle(receiver, {
+      action: 'session-info',
+      sid: receiver.sid,
+      contents: [],
+      info: { type: muted ? 'mute' : 'unmute', creator: 'initiator', name: contentName },
+    });
+  }
+
+  /** Removes tracks a participant receives and tells it with one content-remove. */
+  removeReceived(receiver: Participant, names: string[]): void {
+    const removed: JingleContent[] = [];
+    for (const name of names) {
+      const track = receiver.received.get(name);
+      if (!track) continue;
+      receiver.received.delete(name);
+      track.consumer.close();
+      removed.push({ name, creator: 'initiator' });
+    }
+    if (removed.length && receiver.state !== 'ended') {
+      this.host.sendJingle(receiver, {
+        action: 'content-remove',
+        sid: receiver.sid,
+        contents: removed,
+      });
+    }
+  }
+
+  /** Stops tracks `owner` sends and removes them from everyone (one content-remove each). */
+  stopSent(owner: Participant, contentNames: string[]): void {
+    const receiveNames: string[] = [];
+    for (const name of contentNames) {
+      const track = owner.sent.get(name);
+      if (!track) continue;
+      owner.sent.delete(name);
+      track.producer.close();
+      receiveNames.push(Participant.receiveContentName(owner.id, name));
+    }
+    if (!receiveNames.length) return;
+    for (const receiver of this.host.participants.values()) {
+      if (receiver !== owner) this.removeReceived(receiver, receiveNames);
+    }
+  }
+}
