@@ -12,7 +12,7 @@ import { CallRouter } from '../client/CallRouter';
 import type { OneToOneCall } from '../client/OneToOneCall';
 import { iceServersFrom, NS_EXTDISCO, servicesRequest } from '../client/externalServices';
 import { syntheticAudio, syntheticVideo, type SyntheticTrack } from './syntheticMedia';
-import { remoteTrackStats, type RemoteTrackStats } from './stats';
+import { pollStats, remoteTrackStats, type RemoteTrackStats } from './stats';
 
 export interface CallBotOptions {
   service: string;
@@ -154,16 +154,7 @@ export class CallBot {
     what: string,
     timeoutMs = this.timeoutMs,
   ): Promise<RemoteTrackStats[]> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const stats = await this.stats(call);
-      if (check(stats)) return stats;
-      if (Date.now() > deadline)
-        throw new TimeoutError(
-          `${this.bareJid}: timed out waiting for ${what}: ${JSON.stringify(stats)}`,
-        );
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    return pollStats(this.bareJid, () => this.stats(call), check, what, timeoutMs);
   }
 
   /** Adds a camera track to a running call (upgrade to video). */

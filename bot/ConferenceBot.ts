@@ -29,7 +29,7 @@ import {
   type SyntheticTrack,
   type VideoOptions,
 } from './syntheticMedia';
-import { remoteTrackStats, type RemoteTrackStats } from './stats';
+import { pollStats, remoteTrackStats, type RemoteTrackStats } from './stats';
 
 const NS_MUC = 'http://jabber.org/protocol/muc';
 const NS_FOCUS = 'http://jitsi.org/protocol/focus';
@@ -266,16 +266,7 @@ export class ConferenceBot extends TypedEmitter<BotEvents> {
     what: string,
     timeoutMs = this.timeoutMs,
   ): Promise<RemoteTrackStats[]> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const stats = await this.stats();
-      if (check(stats)) return stats;
-      if (Date.now() > deadline)
-        throw new TimeoutError(
-          `${this.options.nick}: timed out waiting for ${what}: ${JSON.stringify(stats.map((s) => [s.content, s.owner, s.packets, s.framesDecoded]))}`,
-        );
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    return pollStats(this.options.nick, () => this.stats(), check, what, timeoutMs);
   }
 
   /** Caps the simulcast layer received on a content (receive constraints). */

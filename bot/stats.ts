@@ -3,6 +3,7 @@
  * bytes, decoded frames and resolution, with the sender it came from.
  */
 import type { JingleSession } from '../jingle';
+import { TimeoutError } from '../common/errors';
 
 export interface RemoteTrackStats {
   content: string;
@@ -65,4 +66,24 @@ export async function remoteTrackStats(
     });
   });
   return result;
+}
+
+/** Polls `read` until `check` holds; the timeout error shows what was received. */
+export async function pollStats(
+  who: string,
+  read: () => Promise<RemoteTrackStats[]>,
+  check: (stats: RemoteTrackStats[]) => boolean,
+  what: string,
+  timeoutMs: number,
+): Promise<RemoteTrackStats[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const stats = await read();
+    if (check(stats)) return stats;
+    if (Date.now() > deadline) {
+      const seen = stats.map((s) => [s.content, s.owner, s.packets, s.framesDecoded]);
+      throw new TimeoutError(`${who}: timed out waiting for ${what}: ${JSON.stringify(seen)}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }

@@ -27,6 +27,9 @@ import type { Sfu, SfuCounts } from './sfu/Sfu';
 
 const log = createLogger('focus');
 
+const unknownSession = (text = 'unknown session'): StanzaError =>
+  new StanzaError('item-not-found', text, jingleCondition('unknown-session'));
+
 export interface FocusOptions {
   /** The user domain, e.g. example.org. */
   domain: string;
@@ -156,42 +159,23 @@ export class Focus {
     if (!parsed.ok) {
       const sid = payload.attrs.sid;
       const known = sid ? this.findSession(sid, from.toString()) : undefined;
-      if (!known)
-        return new StanzaError(
-          'item-not-found',
-          'unknown session',
-          jingleCondition('unknown-session'),
-        );
+      if (!known) return unknownSession();
       return fromJingleError(parsed.error);
     }
     const found = this.findSession(parsed.value.sid, from.toString());
-    if (!found)
-      return new StanzaError(
-        'item-not-found',
-        'unknown session',
-        jingleCondition('unknown-session'),
-      );
+    if (!found) return unknownSession();
     const [conference, participant] = found;
     try {
       return await conference.queue.push(() => handleJingle(conference, participant, parsed.value));
     } catch {
-      return new StanzaError(
-        'item-not-found',
-        'the conference has ended',
-        jingleCondition('unknown-session'),
-      );
+      return unknownSession('the conference has ended');
     }
   }
 
   private async receiveConstraints({ payload, from }: IqRequest): Promise<IqResult> {
     const sid = payload.attrs.sid;
     const found = sid ? this.findSession(sid, from.toString()) : undefined;
-    if (!found)
-      return new StanzaError(
-        'item-not-found',
-        'unknown session',
-        jingleCondition('unknown-session'),
-      );
+    if (!found) return unknownSession();
     const [conference, participant] = found;
     return conference.queue
       .push(() => applyReceiveConstraints(participant, payload))

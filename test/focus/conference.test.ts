@@ -4,6 +4,7 @@
 import { startTestConfab, type TestConfab } from '../harness/confab';
 import type { ConferenceBot } from '../../bot/ConferenceBot';
 import type { RemoteTrackStats } from '../../bot/stats';
+import { waitFor } from '../harness/wait';
 
 let world: TestConfab;
 
@@ -22,14 +23,6 @@ function sendersWithMedia(stats: RemoteTrackStats[], minPackets = 20, minFrames 
       .filter((s) => s.kind === 'video' && s.framesDecoded >= minFrames && audio.has(s.owner))
       .map((s) => s.owner),
   );
-}
-
-async function waitUntil(what: string, check: () => boolean, timeoutMs = 15000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 async function receivesFrom(bot: ConferenceBot, count: number): Promise<Set<string>> {
@@ -67,7 +60,7 @@ test('three participants receive audio and video from both others; a late joiner
   // A fourth joins late: everyone gets content-add and starts receiving it.
   const d = await world.bot('dave', room);
   for (const bot of [a, b, c]) {
-    await waitUntil(
+    await waitFor(
       `${bot.options.nick} gets content-add`,
       () => bot.received.filter((p) => p.action === 'content-add').length >= 1,
     );
@@ -82,13 +75,13 @@ test('three participants receive audio and video from both others; a late joiner
   // Carol vanishes without a word: the others get content-remove and the counts drop.
   await c.crash();
   for (const bot of [a, b, d]) {
-    await waitUntil(
+    await waitFor(
       `${bot.options.nick} gets content-remove`,
       () => bot.received.some((p) => p.action === 'content-remove'),
       20000,
     );
   }
-  await waitUntil('counts drop', () => world.confab.focus.counts().participants === 3);
+  await waitFor('counts drop', () => world.confab.focus.counts().participants === 3);
   expect(world.confab.focus.counts()).toMatchObject({
     participants: 3,
     producers: 6,
@@ -102,7 +95,7 @@ test('three participants receive audio and video from both others; a late joiner
   expect((await a.stats()).reduce((n, s) => n + s.packets, 0)).toBeGreaterThan(before);
 
   for (const bot of [a, b, d]) await bot.leave();
-  await waitUntil('the room closes', () => world.confab.focus.counts().conferences === 0);
+  await waitFor('the room closes', () => world.confab.focus.counts().conferences === 0);
   expect(world.confab.focus.counts()).toMatchObject({
     conferences: 0,
     participants: 0,

@@ -2,6 +2,7 @@
 // consumer budget spills onto another worker and still delivers everyone.
 import { startTestConfab, type TestConfab } from '../harness/confab';
 import type { ConferenceBot } from '../../bot/ConferenceBot';
+import { waitFor } from '../harness/wait';
 
 const worlds: TestConfab[] = [];
 afterAll(async () => {
@@ -12,14 +13,6 @@ async function world(settings: Record<string, unknown> = {}): Promise<TestConfab
   const w = await startTestConfab(settings);
   worlds.push(w);
   return w;
-}
-
-async function until(check: () => boolean, timeoutMs = 10000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** Participant ids of a room's conference. */
@@ -48,7 +41,7 @@ test('two rooms at once stay isolated', async () => {
     await w.bot('y2', y),
   ];
   // The focus invites right after answering the request: wait for both sessions.
-  await until(() => idsOf(w, x).size === 2 && idsOf(w, y).size === 2);
+  await waitFor('both sessions', () => idsOf(w, x).size === 2 && idsOf(w, y).size === 2);
   const [xIds, yIds] = [idsOf(w, x), idsOf(w, y)];
   expect(xIds.size).toBe(2);
   expect(yIds.size).toBe(2);

@@ -15,7 +15,7 @@ import {
 import { FocusLeg, startRouter, throughXml } from './focusSimulation';
 import { useChromium } from './stacks/chromium';
 import { WrtcPeer } from './stacks/wrtc';
-import { waitFor } from './waitFor';
+import { waitFor } from '../harness/wait';
 
 jest.setTimeout(30000);
 

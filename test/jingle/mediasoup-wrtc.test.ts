@@ -7,7 +7,7 @@ import type { types } from 'mediasoup';
 import { JingleSession, type JinglePayload, type RemoteAction } from '../../jingle';
 import { FocusLeg, startRouter, throughXml } from './focusSimulation';
 import { WrtcPeer } from './stacks/wrtc';
-import { waitFor } from './waitFor';
+import { waitFor } from '../harness/wait';
 
 jest.setTimeout(30000);
 

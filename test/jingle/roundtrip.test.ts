@@ -7,7 +7,7 @@ import { SDP_FIXTURES, readSdpFixture } from '../../jingle/fixtures/fixtures';
 import { throughXml } from './focusSimulation';
 import { useChromium } from './stacks/chromium';
 import { WrtcPeer } from './stacks/wrtc';
-import { waitFor } from './waitFor';
+import { waitFor } from '../harness/wait';
 
 jest.setTimeout(30000);
 

@@ -7,7 +7,7 @@ import { JingleSession, type JinglePayload, type RemoteAction } from '../../jing
 import { throughXml } from './focusSimulation';
 import { useChromium } from './stacks/chromium';
 import { WrtcPeer } from './stacks/wrtc';
-import { waitFor } from './waitFor';
+import { waitFor } from '../harness/wait';
 
 jest.setTimeout(30000);
 

@@ -8,6 +8,7 @@ import { RTCPeerConnection } from '@roamhq/wrtc';
 import { parse, write } from 'sdp-transform';
 import { findFreePort } from '../../common/net';
 import { syntheticAudio } from '../../bot/syntheticMedia';
+import { waitFor } from '../harness/wait';
 
 let worker: ms.Worker;
 let server: ms.WebRtcServer;
@@ -29,18 +30,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => worker?.close());
-
-async function waitFor(
-  what: string,
-  check: () => Promise<boolean>,
-  timeoutMs = 15000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function sendAudioOver(
   protocol: 'udp' | 'tcp',
