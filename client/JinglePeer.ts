@@ -27,9 +27,11 @@ export interface JinglePeerOptions {
   /**
    * Our tracks. A content the other party offers us to send on gets the track
    * named like it (`audio`, `video` in conferences), else the first unused
-   * track of its kind.
+   * track of its kind. `null` under `audio` or `video` reserves a sending
+   * content of that kind with no track yet (a camera that is off): turning it
+   * on later is `replaceTrack`, with no renegotiation.
    */
-  localTracks?: Record<string, MediaStreamTrack | undefined>;
+  localTracks?: Record<string, MediaStreamTrack | null | undefined>;
   /** The stream our tracks belong to (msid). */
   localStream?: MediaStream;
   /** Simulcast layers for the `video` content (1: none). */
@@ -54,6 +56,8 @@ export class JinglePeer extends TypedEmitter<JinglePeerEvents> {
   /** Remote contents announced with trackadded. */
   private readonly announced = new Set<string>();
   private readonly usedTracks = new Set<MediaStreamTrack>();
+  /** The transceiver that sends our track of each kind (the first one). */
+  private readonly senders = new Map<string, RTCRtpTransceiver>();
   private closed = false;
 
   constructor(private readonly o: JinglePeerOptions) {
@@ -81,13 +85,14 @@ export class JinglePeer extends TypedEmitter<JinglePeerEvents> {
   initiate(): Promise<void> {
     return this.queue.push(async () => {
       const pc = this.o.pc;
-      for (const track of Object.values(this.o.localTracks ?? {})) {
-        if (!track) continue;
-        pc.addTransceiver(track, {
+      for (const [name, track] of Object.entries(this.o.localTracks ?? {})) {
+        const kind = track?.kind ?? (track === null ? kindNamed(name) : undefined);
+        if (!kind) continue;
+        const transceiver = pc.addTransceiver(track ?? kind, {
           direction: 'sendrecv',
           streams: this.o.localStream ? [this.o.localStream] : [],
         });
-        this.usedTracks.add(track);
+        this.useFor(kind, transceiver, track ?? null);
       }
       const offer = await pc.createOffer();
       await pc.setLocalDescription(offer);
@@ -142,12 +147,13 @@ export class JinglePeer extends TypedEmitter<JinglePeerEvents> {
     for (const transceiver of pc.getTransceivers()) {
       const mid = transceiver.mid;
       if (!mid || !added.includes(mid) || !this.mayWeSend(mid)) continue;
-      const track = this.trackFor(mid, transceiver.receiver.track.kind);
-      if (!track) continue;
+      const kind = transceiver.receiver.track.kind;
+      const track = this.trackFor(mid, kind);
+      if (track === undefined) continue;
       await transceiver.sender.replaceTrack(track);
       if (this.o.localStream) transceiver.sender.setStreams?.(this.o.localStream);
       transceiver.direction = 'sendrecv';
-      this.usedTracks.add(track);
+      this.useFor(kind, transceiver, track);
     }
     const answer = await pc.createAnswer();
     let local = answer.sdp ?? '';
@@ -178,11 +184,45 @@ export class JinglePeer extends TypedEmitter<JinglePeerEvents> {
     return senders === 'both' || senders === this.o.session.localRole;
   }
 
-  private trackFor(name: string, kind: string): MediaStreamTrack | undefined {
+  /** Our track for a content we may send on: a track, null (reserved, none yet), or undefined. */
+  private trackFor(name: string, kind: string): MediaStreamTrack | null | undefined {
     const tracks = this.o.localTracks ?? {};
     const named = tracks[name];
     if (named && !this.usedTracks.has(named)) return named;
-    return Object.values(tracks).find((t) => t && t.kind === kind && !this.usedTracks.has(t));
+    const found = Object.values(tracks).find(
+      (t) => t && t.kind === kind && !this.usedTracks.has(t),
+    );
+    if (found) return found;
+    return tracks[kind] === null && !this.senders.has(kind) ? null : undefined;
+  }
+
+  private useFor(kind: string, transceiver: RTCRtpTransceiver, track: MediaStreamTrack | null) {
+    if (track) this.usedTracks.add(track);
+    if (!this.senders.has(kind)) this.senders.set(kind, transceiver);
+  }
+
+  /** Whether we have a content that sends our track of this kind (even with no track now). */
+  sends(kind: 'audio' | 'video'): boolean {
+    return this.senders.has(kind);
+  }
+
+  /** Our content that sends this kind, once negotiated. */
+  contentOf(kind: 'audio' | 'video'): string | null {
+    return this.senders.get(kind)?.mid ?? null;
+  }
+
+  /**
+   * Swaps what our content of this kind sends (null: nothing, e.g. camera
+   * off), without renegotiation. False when no content sends this kind.
+   */
+  replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<boolean> {
+    return this.queue.push(async () => {
+      const transceiver = this.senders.get(kind);
+      if (!transceiver || this.closed) return false;
+      await transceiver.sender.replaceTrack(track);
+      if (track) this.usedTracks.add(track);
+      return true;
+    });
   }
 
   /** Emits trackadded / trackremoved for remote contents whose sending state changed. */
@@ -217,7 +257,7 @@ export class JinglePeer extends TypedEmitter<JinglePeerEvents> {
         direction: options.direction ?? 'sendonly',
         streams: options.stream ? [options.stream] : [],
       });
-      this.usedTracks.add(track);
+      this.useFor(track.kind, transceiver, track);
       const offer = await pc.createOffer();
       await pc.setLocalDescription(offer);
       const built = this.o.session.addContents(offer.sdp ?? '');
@@ -234,6 +274,7 @@ export class JinglePeer extends TypedEmitter<JinglePeerEvents> {
       if (transceiver) {
         await transceiver.sender.replaceTrack(null);
         transceiver.stop();
+        for (const [kind, t] of this.senders) if (t === transceiver) this.senders.delete(kind);
       }
       await this.o.send(this.o.session.removeContents([name]));
     });
@@ -272,4 +313,8 @@ export class JinglePeer extends TypedEmitter<JinglePeerEvents> {
   private firstMid(): string | null {
     return this.o.session.contents[0]?.name ?? null;
   }
+}
+
+function kindNamed(name: string): 'audio' | 'video' | undefined {
+  return name === 'audio' || name === 'video' ? name : undefined;
 }
