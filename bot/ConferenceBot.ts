@@ -57,6 +57,8 @@ export interface BotOptions {
    * so a generic client does not know; false behaves like such a client.
    */
   knowsIceLite?: boolean;
+  /** Behave as if UDP were blocked: only the focus's TCP candidates are used (ICE-TCP). */
+  blockUdp?: boolean;
   /** Ask the server for STUN/TURN (XEP-0215) and use them as iceServers. */
   useExternalServices?: boolean;
   iceTransportPolicy?: RTCIceTransportPolicy;
@@ -188,6 +190,12 @@ export class ConferenceBot extends TypedEmitter<BotEvents> {
       return new StanzaError(parsed.error.condition, parsed.error.message).toElement();
     const payload = parsed.value;
     this.received.push(payload);
+    if (this.options.blockUdp) {
+      for (const c of payload.contents) {
+        if (c.transport)
+          c.transport.candidates = c.transport.candidates.filter((x) => x.protocol === 'tcp');
+      }
+    }
     if (payload.action === 'session-initiate') {
       if (this.peer && !this.peer.session.ended) this.peer.close();
       this.peer = this.startPeer(payload.sid, iq.attrs.from ?? '');

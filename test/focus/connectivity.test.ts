@@ -1,5 +1,6 @@
-// A mediasoup worker that dies does not take the process down: its rooms are
-// re-created and their participants re-invited, and media flows again.
+// Connectivity: a mediasoup worker that dies does not take the process down
+// (its rooms are re-created and their participants re-invited); ICE restarts;
+// clients that don't know the SFU is ICE-lite; ICE-TCP when UDP is blocked.
 import { startTestConfab, type TestConfab } from '../harness/confab';
 
 let world: TestConfab;
@@ -90,4 +91,25 @@ test('a standard client that does not know the SFU is ICE-lite still connects', 
     );
   }
   expect(a.peer?.pc.remoteDescription?.sdp).not.toContain('a=ice-lite');
+});
+
+test('a participant whose UDP is blocked reaches the SFU over ICE-TCP', async () => {
+  const room = world.room('tcp');
+  const udp = await world.bot('udp', room);
+  const tcp = await world.bot('tcp', room, { blockUdp: true });
+  for (const bot of [udp, tcp]) {
+    await bot.waitForStats(
+      (s) => s.some((t) => t.kind === 'video' && t.framesDecoded > 3),
+      'video',
+      20000,
+    );
+  }
+  const report = await tcp.peer?.pc.getStats();
+  let protocol: string | undefined;
+  report?.forEach((s: { type: string; selectedCandidatePairId?: string }) => {
+    if (s.type !== 'transport' || !s.selectedCandidatePairId) return;
+    const pair = report.get(s.selectedCandidatePairId) as { remoteCandidateId: string };
+    protocol = (report.get(pair.remoteCandidateId) as { protocol: string }).protocol;
+  });
+  expect(protocol).toBe('tcp');
 });
