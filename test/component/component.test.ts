@@ -70,3 +70,13 @@ test('a wrong component secret fails with a message naming the key', async () =>
     /rejected the component secret.*prosody\.component-secret/,
   );
 });
+
+test('a closed component refuses to send, and closing twice is harmless', async () => {
+  const comp = await world.component({ start: true });
+  await comp.close();
+  await comp.close();
+  await expect(comp.send(xml('message', { to: 'alice@localhost' }))).rejects.toThrow(
+    'component closed',
+  );
+  await expect(comp.start()).rejects.toThrow('component closed');
+});
