@@ -85,7 +85,7 @@ export class OneToOneCall extends TypedEmitter<CallEvents> {
     remote: string,
     readonly media: MediaKind[],
     private readonly link: CallLink,
-    private readonly callMedia: CallMedia,
+    readonly callMedia: CallMedia,
     timeouts: CallTimeouts,
   ) {
     super();

@@ -42,7 +42,7 @@ export interface ChatUser {
 }
 
 /** The whole Confab serving the built web client (see test/harness/confab.ts). */
-export async function startWebConfab(): Promise<WebConfab> {
+export async function startWebConfab(settings: Record<string, unknown> = {}): Promise<WebConfab> {
   ensureWebClientBuilt();
   const world = await startTestConfab(
     {
@@ -50,6 +50,7 @@ export async function startWebConfab(): Promise<WebConfab> {
       'prosody.session-hibernation': 10,
       'turn.min-port': 44000,
       'turn.max-port': 44999,
+      ...settings,
     },
     { webClientDir: WEB_DIST },
   );

@@ -98,3 +98,55 @@ export async function waitForDecodingVideo(
     timeoutMs,
   );
 }
+
+/** What the page says about its 1:1 call (window.confab.direct()). */
+export interface DirectInfo {
+  state: string;
+  peer: string;
+  connection: string;
+  remoteMuted: { audio: boolean; video: boolean };
+  end: { title: string; detail: string; kind: string } | null;
+}
+
+/** Opens the home page (with `query`, e.g. `?ice=relay`) and signs in with an account. */
+export async function signIn(
+  page: Page,
+  url: string,
+  username: string,
+  password: string,
+  query = '',
+): Promise<void> {
+  await page.goto(`${url}/${query}`);
+  await page.fill('#username', username);
+  await page.fill('#password', password);
+  await page.click('form.signin button[type="submit"]');
+  await page.waitForSelector('.presence[data-state="online"]');
+}
+
+export async function direct(page: Page): Promise<DirectInfo | null> {
+  return page.evaluate(() =>
+    (globalThis as unknown as { confab: { direct(): DirectInfo | null } }).confab.direct(),
+  );
+}
+
+/** Audio packets and decoded video frames the page received, summed over its inbound tracks. */
+export async function received(page: Page): Promise<{ audio: number; frames: number }> {
+  const { inbound } = await stats(page);
+  return {
+    audio: inbound.filter((s) => s.kind === 'audio').reduce((n, s) => n + s.packets, 0),
+    frames: inbound
+      .filter((s) => s.kind === 'video')
+      .reduce((n, s) => n + (s.framesDecoded ?? 0), 0),
+  };
+}
+
+/** Candidate types of the selected pair(s) of the page's active peer connection. */
+export async function candidateTypes(page: Page): Promise<{ local: string; remote: string }[]> {
+  return page.evaluate(() =>
+    (
+      globalThis as unknown as {
+        confab: { candidateTypes(): Promise<{ local: string; remote: string }[]> };
+      }
+    ).confab.candidateTypes(),
+  );
+}

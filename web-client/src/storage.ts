@@ -1,12 +1,13 @@
 /**
- * What the page remembers between visits (localStorage): the display name
- * and the chosen devices. Storage can be unavailable (private windows,
- * blocked cookies); then nothing is remembered and nothing fails.
+ * What the page remembers between visits (localStorage): the display name,
+ * the chosen devices and, only when the person asks for it, their account.
+ * Storage can be unavailable (private windows, blocked cookies); then
+ * nothing is remembered and nothing fails.
  */
 
 const PREFIX = 'confab.';
 
-export type StoredKey = 'displayName' | 'cameraId' | 'microphoneId';
+export type StoredKey = 'displayName' | 'cameraId' | 'microphoneId' | 'account';
 
 export function load(key: StoredKey): string | null {
   try {

@@ -1,10 +1,13 @@
 /**
  * One person's call in a room: log in, join the room, ask the focus for the
  * conference, run the Jingle session, and keep it going through drops. It
- * owns the XMPP connection, the room and the peer session, and tells the UI
- * what changed through events; the UI never touches XMPP or WebRTC.
+ * owns the room and the peer session, and the XMPP connection of a guest (a
+ * signed-in person's account connection is shared and outlives the call). It
+ * tells the UI what changed through events; the UI never touches XMPP or
+ * WebRTC. It also invites people to the room (XEP-0249).
  */
 import type { Element } from '@xmpp/xml';
+import { directInvitation } from '../../../client/mucInvitation';
 import { parseJingle, serializeJingle, type JinglePayload } from '../../../jingle';
 import { TypedEmitter } from '../../../common/TypedEmitter';
 import { errorMessage } from '../../../common/errors';
@@ -13,7 +16,7 @@ import { createLogger } from '../log';
 import type { LocalMedia } from '../media/LocalMedia';
 import { discoverIceServers } from '../xmpp/extdisco';
 import { MucRoom, type ChatMessage, type Occupant } from '../xmpp/MucRoom';
-import { XmppConnection } from '../xmpp/XmppConnection';
+import { XmppConnection, type XmppEvents } from '../xmpp/XmppConnection';
 import {
   conferenceRequest,
   contentOwners,
@@ -46,6 +49,10 @@ export interface CallOptions {
   room: string;
   nick: string;
   media: LocalMedia;
+  /** The room's web address, sent in invitations. */
+  webUrl: string;
+  /** A signed-in account's connection to use; without it, an anonymous guest login. */
+  connection?: XmppConnection;
 }
 
 export type CallEvents = {
@@ -82,27 +89,37 @@ export class Call extends TypedEmitter<CallEvents> {
   private iceRestarted = false;
   private readonly acceptedWaiters: (() => void)[] = [];
   private iceTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Whether the connection is a signed-in account's, shared with the rest of the page. */
+  private readonly shared: boolean;
+  /** Invitations we sent, by message id, to report the ones that bounce. */
+  private readonly invited = new Map<string, string>();
+  private readonly detach: (() => void)[] = [];
 
   constructor(private readonly o: CallOptions) {
     super();
     this._nick = o.nick;
     this.roomJid = `${o.room}@${o.config.mucDomain}`;
-    this.xmpp = new XmppConnection({ service: o.service, domain: o.config.guestDomain });
-    this.xmpp.onIqSet('urn:xmpp:jingle:1', 'jingle', (payload, from) =>
-      this.onJingle(payload, from),
+    this.shared = o.connection !== undefined;
+    this.xmpp =
+      o.connection ?? new XmppConnection({ service: o.service, domain: o.config.guestDomain });
+    this.detach.push(
+      this.xmpp.onIqSet('urn:xmpp:jingle:1', 'jingle', (payload, from) =>
+        this.onJingle(payload, from),
+      ),
     );
-    this.xmpp.on('online', () => void this.enterRoom());
-    this.xmpp.on('state', (state, detail) => {
+    this.listen('online', () => void this.enterRoom());
+    this.listen('state', (state, detail) => {
       if (state === 'reconnecting') this.setPhase('reconnecting', 'Connection lost. Reconnecting…');
       else if (state === 'failed' && this._phase !== 'ended') {
         this.closePeer(); // without signalling, the session cannot go on
         this.setPhase('failed', detail);
       }
     });
-    this.xmpp.on('resumed', () => {
+    this.listen('resumed', () => {
       // Same XMPP session, same room, same call: only signalling was away.
       if (this._phase === 'reconnecting' && this.peer) this.setPhase('joined');
     });
+    this.listen('stanza', (stanza) => this.bounced(stanza));
     o.media.on('track', (kind, track) => void this.peer?.replaceTrack(kind, track));
     this.screenShare = new ScreenShare({
       add: (name, track) => this.addContent(name, track),
@@ -136,9 +153,20 @@ export class Call extends TypedEmitter<CallEvents> {
     return (this.muc?.list() ?? []).filter((o) => o.nick !== this.focusNick);
   }
 
+  /** Subscribes to the connection for the call's lifetime. */
+  private listen<E extends keyof XmppEvents>(
+    event: E,
+    listener: (...args: XmppEvents[E]) => void,
+  ): void {
+    this.xmpp.on(event, listener);
+    this.detach.push(() => this.xmpp.off(event, listener));
+  }
+
   async start(): Promise<void> {
     this.setPhase('connecting');
-    await this.xmpp.start().catch(() => {}); // the state event says why
+    // A signed-in account may be online already; otherwise `online` brings us in.
+    if (this.shared && this.xmpp.state === 'online') await this.enterRoom();
+    else await this.xmpp.start().catch(() => {}); // the state event says why
   }
 
   /** Starts over after `failed`. */
@@ -148,6 +176,31 @@ export class Call extends TypedEmitter<CallEvents> {
     await this.start();
   }
 
+  /** The room's web address. */
+  get webUrl(): string {
+    return this.o.webUrl;
+  }
+
+  /**
+   * Invites `jid` to this room with a direct invitation (XEP-0249) whose
+   * reason carries the room's web link. A bounce is reported as a notice.
+   */
+  async invite(jid: string): Promise<void> {
+    const reason = `${this.nick} invites you to join the call in ${this.o.room}: ${this.o.webUrl}`;
+    const message = directInvitation(jid, { room: this.roomJid, reason });
+    this.invited.set(message.attrs.id ?? '', jid);
+    await this.xmpp.send(message);
+    log.info('invited', { jid });
+  }
+
+  private bounced(stanza: Element): void {
+    if (stanza.name !== 'message' || stanza.attrs.type !== 'error') return;
+    const jid = this.invited.get(stanza.attrs.id ?? '');
+    if (jid === undefined) return;
+    this.invited.delete(stanza.attrs.id ?? '');
+    this.emit('notice', `The invitation to ${jid} could not be delivered.`);
+  }
+
   private async enterRoom(): Promise<void> {
     this.setPhase(this.joinedOnce ? 'reconnecting' : 'joining');
     this.closePeer();
@@ -155,7 +208,10 @@ export class Call extends TypedEmitter<CallEvents> {
       if (!this.muc) this.muc = this.createRoom();
       const [nick, iceServers] = await Promise.all([
         this.muc.join(this.o.nick, { history: this.joinedOnce ? 0 : 50 }),
-        discoverIceServers(this.xmpp, this.o.config.guestDomain),
+        discoverIceServers(
+          this.xmpp,
+          this.shared ? this.o.config.domain : this.o.config.guestDomain,
+        ),
       ]);
       this._nick = nick;
       this.iceServers = iceServers;
@@ -205,9 +261,11 @@ export class Call extends TypedEmitter<CallEvents> {
   }
 
   /** Jingle from the focus: a new session, or a step of the current one. */
-  private async onJingle(payload: Element, from: string): Promise<Element | true> {
-    if (domainOf(from) !== this.o.config.focusDomain)
+  private async onJingle(payload: Element, from: string): Promise<Element | true | null> {
+    if (domainOf(from) !== this.o.config.focusDomain) {
+      if (this.shared) return null; // a 1:1 call's, the account takes it
       return stanzaError('cancel', 'service-unavailable', 'this client takes calls from the focus');
+    }
     const parsed = parseJingle(payload);
     if (!parsed.ok) return jingleErrorElement(parsed.error);
     const jingle = parsed.value;
@@ -404,7 +462,8 @@ export class Call extends TypedEmitter<CallEvents> {
     this.peer = null;
     await peer?.terminate();
     await this.muc?.leave();
-    await this.xmpp.stop();
+    for (const detach of this.detach.splice(0)) detach();
+    if (!this.shared) await this.xmpp.stop();
     this.roster.clear();
   }
 

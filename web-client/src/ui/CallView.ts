@@ -10,6 +10,7 @@ import { StatsSampler, formatStats } from '../call/stats';
 import type { LocalMedia } from '../media/LocalMedia';
 import { ScreenShareError } from '../call/ScreenShare';
 import { ChatPanel } from './ChatPanel';
+import { InvitePanel } from './InvitePanel';
 import { h, icon, replaceChildren } from './dom';
 import { layerFor, layoutTiles } from './layout';
 import { PeoplePanel, type PersonView } from './PeoplePanel';
@@ -23,8 +24,12 @@ export interface CallViewOptions {
   call: Call;
   media: LocalMedia;
   room: string;
+  /** The server's domain, for invitations to addresses typed without one. */
+  domain: string;
   onLeave: () => void;
 }
+
+type PanelName = 'chat' | 'people' | 'invite';
 
 export class CallView {
   readonly el: HTMLElement;
@@ -36,11 +41,12 @@ export class CallView {
   private readonly audios = new Map<string, HTMLAudioElement>();
   private readonly chat: ChatPanel;
   private readonly people: PeoplePanel;
+  private readonly invite: InvitePanel;
   private readonly toolbar: Toolbar;
   private readonly toasts = new Toasts();
   private readonly resize = new ResizeObserver(() => this.layout());
   private readonly sampler = new StatsSampler();
-  private panel: 'chat' | 'people' | null = null;
+  private panel: PanelName | null = null;
   private unread = 0;
   private statsTimer: ReturnType<typeof setInterval> | undefined;
   private mediaState: RTCPeerConnectionState = 'new';
@@ -53,12 +59,19 @@ export class CallView {
       () => this.openPanel(null),
     );
     this.people = new PeoplePanel(() => this.openPanel(null));
+    this.invite = new InvitePanel({
+      url: call.webUrl,
+      domain: o.domain,
+      invite: (jid) => call.invite(jid),
+      onClose: () => this.openPanel(null),
+    });
     this.toolbar = new Toolbar({
       mic: () => void this.toggleDevice('microphone'),
       camera: () => void this.toggleDevice('camera'),
       screen: () => void this.toggleScreen(),
       chat: () => this.openPanel(this.panel === 'chat' ? null : 'chat'),
       people: () => this.openPanel(this.panel === 'people' ? null : 'people'),
+      invite: () => this.openPanel(this.panel === 'invite' ? null : 'invite'),
       stats: () => this.toggleStats(),
       leave: () => o.onLeave(),
     });
@@ -80,6 +93,7 @@ export class CallView {
         h('div', { class: 'stage-wrap' }, this.stage, this.banner),
         this.chat.el,
         this.people.el,
+        this.invite.el,
       ),
       this.toolbar.el,
       this.audio,
@@ -249,6 +263,7 @@ export class CallView {
       sharing: call.screenTrack !== null,
       chatOpen: this.panel === 'chat',
       peopleOpen: this.panel === 'people',
+      inviteOpen: this.panel === 'invite',
       statsOn: this.statsTimer !== undefined,
       unread: this.unread,
       people: call.people.length,
@@ -307,14 +322,16 @@ export class CallView {
     }
   }
 
-  private openPanel(panel: 'chat' | 'people' | null): void {
+  private openPanel(panel: PanelName | null): void {
     this.panel = panel;
     this.chat.el.hidden = panel !== 'chat';
     this.people.el.hidden = panel !== 'people';
+    this.invite.el.hidden = panel !== 'invite';
     if (panel === 'chat') {
       this.unread = 0;
       this.chat.focus();
     }
+    if (panel === 'invite') this.invite.focus();
     this.refreshToolbar();
     this.layout();
   }

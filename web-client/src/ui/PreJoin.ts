@@ -16,6 +16,8 @@ const MAX_NAME = 48;
 export interface PreJoinOptions {
   room: string;
   media: LocalMedia;
+  /** The signed-in account's JID; guests have none. */
+  account?: string;
   onJoin: (nick: string) => void;
 }
 
@@ -128,7 +130,13 @@ export class PreJoin {
       ),
       this.notices,
       h('div', { class: 'join-actions' }, this.joinButton),
-      h('p', { class: 'hint' }, 'You join as a guest. Anyone with the link can join this room.'),
+      h(
+        'p',
+        { class: 'hint' },
+        o.account
+          ? `You join as ${o.account}. Anyone with the link can join this room.`
+          : 'You join as a guest. Anyone with the link can join this room.',
+      ),
     );
     this.el = fullPage(h('div', { class: 'prejoin' }, preview, panel));
     o.media.on('changed', this.onChanged);

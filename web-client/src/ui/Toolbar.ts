@@ -1,4 +1,4 @@
-/** The call's toolbar: microphone, camera, screen, chat, people, statistics, leave. */
+/** The call's toolbar: microphone, camera, screen, chat, people, invite, statistics, leave. */
 import { h, icon, replaceChildren, type IconName } from './dom';
 
 export interface ToolbarActions {
@@ -7,6 +7,7 @@ export interface ToolbarActions {
   screen(): void;
   chat(): void;
   people(): void;
+  invite(): void;
   stats(): void;
   leave(): void;
 }
@@ -17,6 +18,7 @@ export interface ToolbarState {
   sharing: boolean;
   chatOpen: boolean;
   peopleOpen: boolean;
+  inviteOpen: boolean;
   statsOn: boolean;
   unread: number;
   people: number;
@@ -40,6 +42,7 @@ export class Toolbar {
       screen: button('screen'),
       chat: button('chat'),
       people: button('people'),
+      invite: button('invite'),
       stats: button('stats'),
       leave: button('leave', 'leave'),
     };
@@ -50,7 +53,7 @@ export class Toolbar {
       { class: 'toolbar', 'aria-label': 'Call controls' },
       h('div', { class: 'group' }, b.mic, b.camera, b.screen),
       h('span', { class: 'sep', 'aria-hidden': 'true' }),
-      h('div', { class: 'group' }, b.chat, b.people, b.stats),
+      h('div', { class: 'group' }, b.chat, b.people, b.invite, b.stats),
       h('span', { class: 'sep', 'aria-hidden': 'true' }),
       b.leave,
     );
@@ -80,6 +83,8 @@ export class Toolbar {
     toggle(b.chat, s.chatOpen);
     set(b.people, 'people', `People (${s.people})`, s.people || null);
     toggle(b.people, s.peopleOpen);
+    set(b.invite, 'userPlus', 'Invite people');
+    toggle(b.invite, s.inviteOpen);
     set(b.stats, 'stats', s.statsOn ? 'Hide statistics' : 'Show statistics');
     toggle(b.stats, s.statsOn);
   }

@@ -1,10 +1,13 @@
 /**
- * The page's XMPP connection: an anonymous login on the guest host over the
- * same-origin WebSocket, with the state people see (connecting, online,
- * reconnecting, failed). xmpp.js reconnects by itself after a drop; this
- * class gives up after `giveUpAfterMs` and reports `failed`, and `retry()`
- * starts over. A resumed stream (XEP-0198) keeps the same JID and room
- * presence; a new login is announced with `online` so the call can rejoin.
+ * The page's XMPP connection over the same-origin WebSocket: an anonymous
+ * login on the guest host, or a signed-in account on the user domain, with
+ * the state people see (connecting, online, reconnecting, failed). xmpp.js
+ * reconnects by itself after a drop; this class gives up after
+ * `giveUpAfterMs` and reports `failed`, and `start()` starts over. A resumed
+ * stream (XEP-0198) keeps the same JID and room presence; a new login is
+ * announced with `online` so the call can rejoin. A signed-in account sends
+ * available presence on each new login, so messages to its bare JID (calls,
+ * invitations) reach this page.
  */
 import { client as xmppClient, type Client } from '@xmpp/client';
 import xml, { type Element } from '@xmpp/xml';
@@ -29,10 +32,23 @@ export type XmppEvents = {
 export interface XmppOptions {
   service: string;
   domain: string;
+  /** An account on `domain`; without it, an anonymous login. */
+  credentials?: { username: string; password: string };
   /** How long reconnect attempts go on before the state becomes `failed`. */
   giveUpAfterMs?: number;
   /** Per-attempt connection timeout. */
   connectTimeoutMs?: number;
+}
+
+/** The first login failed: the server is unreachable, or it refused the credentials. */
+export class ConnectionError extends Error {
+  override readonly name = 'ConnectionError';
+  constructor(
+    readonly kind: 'network' | 'auth',
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /** An `<error/>` answer to an IQ we sent, with its condition and text. */
@@ -52,7 +68,7 @@ export class XmppConnection extends TypedEmitter<XmppEvents> {
   private _jid = '';
   private lostAt = 0;
   private giveUpTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly iqHandlers: [string, string, IqSetHandler][] = [];
+  private readonly iqHandlers: IqEntry[] = [];
 
   constructor(private readonly options: XmppOptions) {
     super();
@@ -69,10 +85,14 @@ export class XmppConnection extends TypedEmitter<XmppEvents> {
   /** Connects and logs in; rejects with a readable error when the first attempt fails. */
   async start(): Promise<void> {
     this.teardown();
-    const xmpp = xmppClient({ service: this.options.service, domain: this.options.domain });
+    const xmpp = xmppClient({
+      service: this.options.service,
+      domain: this.options.domain,
+      ...this.options.credentials,
+    });
     xmpp.timeout = this.options.connectTimeoutMs ?? 10000;
     this.xmpp = xmpp;
-    for (const [ns, name, handler] of this.iqHandlers) register(xmpp, ns, name, handler);
+    for (const entry of this.iqHandlers) this.register(xmpp, entry);
     xmpp.on('error', (error) => log.warn('connection error', { error: error.message }));
     if (log.isEnabled('debug')) {
       xmpp.on('input', (data) => log.debug('in', { data }));
@@ -85,6 +105,7 @@ export class XmppConnection extends TypedEmitter<XmppEvents> {
       if (this.xmpp !== xmpp) return;
       this._jid = jid.toString();
       log.info('online', { jid: this._jid });
+      if (this.options.credentials) void xmpp.send(xml('presence')).catch(() => {});
       this.setState('online');
       this.emit('online', this._jid);
     });
@@ -105,10 +126,10 @@ export class XmppConnection extends TypedEmitter<XmppEvents> {
       await xmpp.start();
     } catch (error) {
       if (this.xmpp !== xmpp) return;
-      const message = error instanceof Error ? error.message : String(error);
+      const failure = loginFailure(error);
       this.teardown();
-      this.setState('failed', `Cannot connect to the chat server (${message}).`);
-      throw new Error(`Cannot connect to the chat server (${message}).`);
+      this.setState('failed', failure.message);
+      throw failure;
     }
   }
 
@@ -148,10 +169,28 @@ export class XmppConnection extends TypedEmitter<XmppEvents> {
     }
   }
 
-  /** Answers incoming IQ-sets of one payload: return a payload, true (empty result) or an `<error/>`. */
-  onIqSet(ns: string, name: string, handler: IqSetHandler): void {
-    this.iqHandlers.push([ns, name, handler]);
-    if (this.xmpp) register(this.xmpp, ns, name, handler);
+  /**
+   * Answers incoming IQ-sets of one payload: return a payload, true (empty
+   * result) or an `<error/>`; null passes the IQ on to the next handler of
+   * that payload (the last one answers service-unavailable). Returns the
+   * function that removes the handler.
+   */
+  onIqSet(ns: string, name: string, handler: IqSetHandler): () => void {
+    const entry: IqEntry = { ns, name, handler };
+    this.iqHandlers.push(entry);
+    if (this.xmpp) this.register(this.xmpp, entry);
+    return () => {
+      const index = this.iqHandlers.indexOf(entry);
+      if (index >= 0) this.iqHandlers.splice(index, 1);
+    };
+  }
+
+  private register(xmpp: Client, entry: IqEntry): void {
+    xmpp.iqCallee.set(entry.ns, entry.name, async (ctx, next) => {
+      if (!this.iqHandlers.includes(entry)) return next();
+      const reply = await entry.handler(ctx.element as Element, ctx.stanza.attrs.from ?? '');
+      return reply ?? next();
+    });
   }
 
   /** Disconnects for good (leaving the page or the call). Safe to call twice. */
@@ -177,12 +216,24 @@ export class XmppConnection extends TypedEmitter<XmppEvents> {
 export type IqSetHandler = (
   payload: Element,
   from: string,
-) => Promise<Element | true> | Element | true;
+) => Promise<Element | true | null> | Element | true | null;
 
-function register(xmpp: Client, ns: string, name: string, handler: IqSetHandler): void {
-  xmpp.iqCallee.set(ns, name, (ctx) =>
-    handler(ctx.element as Element, ctx.stanza.attrs.from ?? ''),
-  );
+interface IqEntry {
+  ns: string;
+  name: string;
+  handler: IqSetHandler;
+}
+
+/** Why the first login failed, in words for people. */
+function loginFailure(error: unknown): ConnectionError {
+  const e = error as { name?: string; condition?: string; message?: string };
+  if (e?.name === 'SASLError' || e?.condition === 'not-authorized') {
+    return e.condition === 'not-authorized'
+      ? new ConnectionError('auth', 'Wrong username or password.')
+      : new ConnectionError('auth', `The server refused the sign-in (${e.condition ?? 'error'}).`);
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new ConnectionError('network', `Cannot connect to the chat server (${message}).`);
 }
 
 function asXmppError(error: unknown): Error {
