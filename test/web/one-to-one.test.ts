@@ -387,4 +387,24 @@ test('an invitation from a room reaches a signed-in browser and a plain XMPP cli
       (t) => t.includes('Ivan'),
     );
   });
+
+  await step('a call to Ivan rings over the room; taking it leaves the room', async () => {
+    const mallory = await bot('mallory');
+    const outgoing = await mallory.call(`ivan@${web.domain}`, ['audio']);
+    await ivan.page.waitForSelector(
+      '.call-layer[data-over-conference] .direct[data-state="incoming"]',
+    );
+    expect(await ivan.page.$('.call[data-phase="joined"]')).not.toBeNull();
+    await ivan.page.screenshot({ path: pathJoin(ARTIFACTS, 'web-1to1-ringing-in-room.png') });
+    await ivan.page.click('[data-action="accept-audio"]');
+    await ivan.page.waitForSelector('.direct[data-state="active"]');
+    await mallory.waitForStats(outgoing, (s) => audioFrom(s) > 30, 'audio from Ivan');
+    await poll(
+      'Ivan left the room',
+      () => cameraTiles(kim.page),
+      (t) => !t.includes('Ivan'),
+    );
+    await outgoing.hangUp();
+    await ivan.page.waitForSelector('.direct[data-state="ended"]');
+  });
 });
