@@ -84,13 +84,13 @@ export class CallBot {
     return this.iceServers;
   }
 
-  private onJingle(iq: Element): Element | true {
+  private async onJingle(iq: Element): Promise<Element | true> {
     const jingle = iq.getChild('jingle', NS.JINGLE);
     const parsed = jingle && parseJingle(jingle);
     if (!parsed) return new StanzaError('bad-request').toElement();
     if (!parsed.ok)
       return new StanzaError(parsed.error.condition, parsed.error.message).toElement();
-    const result = this.router.handleJingle(iq.attrs.from ?? '', parsed.value);
+    const result = await this.router.handleJingle(iq.attrs.from ?? '', parsed.value);
     const unknown = { app: { name: 'unknown-session', xmlns: NS.JINGLE_ERRORS } };
     if (!result) return new StanzaError('item-not-found', 'unknown session', unknown).toElement();
     if (!result.ok)

@@ -182,7 +182,7 @@ export class ConferenceBot extends TypedEmitter<BotEvents> {
     }
   }
 
-  private onJingle(iq: Element): Element | true {
+  private async onJingle(iq: Element): Promise<Element | true> {
     const jingle = iq.getChild('jingle', NS.JINGLE);
     if (!jingle) return new StanzaError('bad-request').toElement();
     const parsed = parseJingle(jingle);
@@ -206,7 +206,7 @@ export class ConferenceBot extends TypedEmitter<BotEvents> {
         app: { name: 'unknown-session', xmlns: NS.JINGLE_ERRORS },
       }).toElement();
     }
-    const handled = peer.handle(payload);
+    const handled = await peer.handle(payload);
     if (!handled.ok)
       return new StanzaError(
         handled.error.condition === 'bad-request' ? 'bad-request' : 'feature-not-implemented',

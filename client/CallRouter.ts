@@ -92,7 +92,7 @@ export class CallRouter extends TypedEmitter<CallRouterEvents> {
   }
 
   /** Feeds a Jingle IQ payload; null when no call of ours has that sid. */
-  handleJingle(from: string, payload: JinglePayload): Result<void, JingleError> | null {
+  handleJingle(from: string, payload: JinglePayload): Promise<Result<void, JingleError>> | null {
     return this.calls.get(payload.sid)?.onJingle(from, payload) ?? null;
   }
 

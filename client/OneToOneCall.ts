@@ -267,7 +267,7 @@ export class OneToOneCall extends TypedEmitter<CallEvents> {
   }
 
   /** A Jingle IQ for this call's sid; the result answers the IQ. */
-  onJingle(from: string, payload: JinglePayload): Result<void, JingleError> {
+  async onJingle(from: string, payload: JinglePayload): Promise<Result<void, JingleError>> {
     if (this.direction === 'incoming' && payload.action === 'session-initiate' && !this.peer) {
       if (this._state !== 'connecting' || bare(from) !== bare(this.remote)) {
         return err(badRequest('jingle.@action', 'no call was accepted for this session'));
@@ -326,11 +326,11 @@ export class OneToOneCall extends TypedEmitter<CallEvents> {
     peer.on('info', (info) => this.emit('info', info));
     peer.on('ended', (reason) => this.finish(reason ?? { condition: 'success' }, false));
     peer.on('error', () => {});
-    pc.addEventListener('connectionstatechange', () => {
+    peer.on('connection', (state) => {
       if (this._state === 'ended') return;
-      this.emit('connection', pc.connectionState);
-      if (pc.connectionState === 'connected') this.setState('active');
-      else if (pc.connectionState === 'failed')
+      this.emit('connection', state);
+      if (state === 'connected') this.setState('active');
+      else if (state === 'failed')
         void this.hangUp({ condition: 'failed-transport', text: 'the media connection failed' });
     });
     return peer;

@@ -6,7 +6,14 @@
 import { mkdirSync } from 'node:fs';
 import { join as pathJoin } from 'node:path';
 import type { ConferenceBot } from '../../bot/ConferenceBot';
-import { ARTIFACTS, launchBrowser, startWebConfab, type Browser, type WebConfab } from './harness';
+import {
+  ARTIFACTS,
+  launchBrowser,
+  startWebConfab,
+  withPageLogs,
+  type Browser,
+  type WebConfab,
+} from './harness';
 import { cameraTiles, join, openRoom, poll, stats, waitForDecodingVideo } from './pageActions';
 
 jest.setTimeout(240000);
@@ -25,18 +32,8 @@ afterAll(async () => {
 });
 
 /** Runs a step; when it fails, the pages' own logs are added to the error. */
-async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    const logs = await Promise.all(
-      browsers.map(async (b, i) => `--- browser ${i}\n${await b.logs()}`),
-    );
-    throw new Error(
-      `${name}: ${error instanceof Error ? error.message : String(error)}\n${logs.join('\n')}`,
-    );
-  }
-}
+const step = <T>(name: string, run: () => Promise<T>): Promise<T> =>
+  withPageLogs(browsers, name, run);
 
 test('two browsers and a bot: video, chat, mute, screen share, leave', async () => {
   const room = 'e2e-team';
@@ -160,6 +157,13 @@ test('two browsers and a bot: video, chat, mute, screen share, leave', async () 
     await waitForDecodingVideo(b.page, ['Alice']);
   });
 
+  const sidOf = (page: Browser['page']) =>
+    page.evaluate(() =>
+      (globalThis as unknown as { confab: { sid(): string | null } }).confab.sid(),
+    );
+  const sessions = { a: await sidOf(a.page), b: await sidOf(b.page) };
+  expect(sessions.a).toBeTruthy();
+
   await step('screen share from A appears in B and goes away when stopped', async () => {
     await a.page.click('[data-action="screen"]');
     await b.page.waitForSelector('.tile[data-kind="screen"][data-nick="Alice"]');
@@ -183,6 +187,8 @@ test('two browsers and a bot: video, chat, mute, screen share, leave', async () 
       await a.page.click('[data-action="screen"]');
       await b.page.waitForSelector('.tile[data-kind="screen"]', { state: 'detached' });
       await waitForDecodingVideo(b.page, ['Alice', 'Carol']);
+      // The same sessions all along: new shares reuse the removed m-lines (JSEP 5.2.2).
+      expect({ a: await sidOf(a.page), b: await sidOf(b.page) }).toEqual(sessions);
     },
   );
 

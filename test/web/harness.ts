@@ -218,3 +218,21 @@ export async function networkPath(targetPort: number): Promise<NetworkPath> {
   path.url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   return path;
 }
+
+/** Runs a test step; when it fails, the pages' own logs are added to the error. */
+export async function withPageLogs<T>(
+  browsers: readonly Browser[],
+  name: string,
+  run: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const logs = await Promise.all(
+      browsers.map(async (b, i) => `--- browser ${i}\n${await b.logs()}`),
+    );
+    throw new Error(
+      `${name}: ${error instanceof Error ? error.message : String(error)}\n${logs.join('\n')}`,
+    );
+  }
+}

@@ -11,7 +11,14 @@ import xml, { type Element } from '@xmpp/xml';
 import { CallBot } from '../../bot/CallBot';
 import type { OneToOneCall } from '../../client/OneToOneCall';
 import type { JingleReason, SessionInfo } from '../../jingle';
-import { ARTIFACTS, launchBrowser, startWebConfab, type Browser, type WebConfab } from './harness';
+import {
+  ARTIFACTS,
+  launchBrowser,
+  startWebConfab,
+  withPageLogs,
+  type Browser,
+  type WebConfab,
+} from './harness';
 import {
   candidateTypes,
   cameraTiles,
@@ -48,18 +55,8 @@ afterAll(async () => {
 });
 
 /** Runs a step; when it fails, the pages' own logs are added to the error. */
-async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    const logs = await Promise.all(
-      browsers.map(async (b, i) => `--- browser ${i}\n${await b.logs()}`),
-    );
-    throw new Error(
-      `${name}: ${error instanceof Error ? error.message : String(error)}\n${logs.join('\n')}`,
-    );
-  }
-}
+const step = <T>(name: string, run: () => Promise<T>): Promise<T> =>
+  withPageLogs(browsers, name, run);
 
 async function account(name: string): Promise<string> {
   const password = `${name}-secret`;

@@ -332,6 +332,8 @@ class App {
   readonly api = {
     logs: recentLogs,
     phase: (): string => this.conference?.call.phase ?? 'none',
+    /** The conference's Jingle session id (a new one means the session was replaced). */
+    sid: (): string | null => this.conference?.call.sid ?? null,
     /** The 1:1 call on screen, if any. */
     direct: () => {
       const call = this.direct?.call;

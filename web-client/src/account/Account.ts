@@ -140,11 +140,11 @@ export class Account extends TypedEmitter<AccountEvents> {
   }
 
   /** Jingle from anyone but the focus: a 1:1 call's session. */
-  private onJingle(payload: Element, from: string): Element | true | null {
+  private async onJingle(payload: Element, from: string): Promise<Element | true | null> {
     if (domainOf(from) === this.o.config.focusDomain) return null; // the conference's
     const parsed = parseJingle(payload);
     if (!parsed.ok) return jingleErrorElement(parsed.error);
-    const result = this.router.handleJingle(from, parsed.value);
+    const result = await this.router.handleJingle(from, parsed.value);
     if (!result)
       return stanzaError('cancel', 'item-not-found', 'unknown session', 'unknown-session');
     return result.ok ? true : jingleErrorElement(result.error);

@@ -8,7 +8,8 @@
  */
 import type { Element } from '@xmpp/xml';
 import { directInvitation } from '../../../client/mucInvitation';
-import { parseJingle, serializeJingle, type JinglePayload } from '../../../jingle';
+import { JinglePeer } from '../../../client/JinglePeer';
+import { JingleSession, parseJingle, serializeJingle, type JinglePayload } from '../../../jingle';
 import { TypedEmitter } from '../../../common/TypedEmitter';
 import { errorMessage } from '../../../common/errors';
 import type { ClientConfig } from '../config';
@@ -20,6 +21,7 @@ import { XmppConnection, type XmppEvents } from '../xmpp/XmppConnection';
 import {
   conferenceRequest,
   contentOwners,
+  forwardedVideoCodecs,
   jingleErrorElement,
   parseConferenceResult,
   receiveConstraints,
@@ -27,7 +29,6 @@ import {
   type ConferenceReady,
   type LayerConstraint,
 } from './focusProtocol';
-import { MlineReusedError, PeerSession } from './PeerSession';
 import { Roster } from './Roster';
 import { ScreenShare } from './ScreenShare';
 
@@ -75,7 +76,7 @@ export class Call extends TypedEmitter<CallEvents> {
   readonly xmpp: XmppConnection;
   readonly roomJid: string;
   private muc: MucRoom | null = null;
-  private peer: PeerSession | null = null;
+  private peer: JinglePeer | null = null;
   private focus: ConferenceReady | null = null;
   private focusFullJid = '';
   private iceServers: RTCIceServer[] = [];
@@ -87,7 +88,6 @@ export class Call extends TypedEmitter<CallEvents> {
   private readonly screenShare: ScreenShare;
   private speakerNick = '';
   private iceRestarted = false;
-  private readonly acceptedWaiters: (() => void)[] = [];
   private iceTimer: ReturnType<typeof setTimeout> | undefined;
   /** Whether the connection is a signed-in account's, shared with the rest of the page. */
   private readonly shared: boolean;
@@ -122,7 +122,14 @@ export class Call extends TypedEmitter<CallEvents> {
     this.listen('stanza', (stanza) => this.bounced(stanza));
     o.media.on('track', (kind, track) => void this.peer?.replaceTrack(kind, track));
     this.screenShare = new ScreenShare({
-      add: (name, track) => this.addContent(name, track),
+      add: async (name, track) => {
+        await this.requirePeer().addTrack(track, {
+          name,
+          direction: 'sendonly',
+          stream: new MediaStream([track]),
+          codecs: forwardedVideoCodecs,
+        });
+      },
       remove: (name) => this.requirePeer().removeContent(name),
     });
     this.screenShare.on('changed', (track) => this.emit('screen', track));
@@ -146,6 +153,11 @@ export class Call extends TypedEmitter<CallEvents> {
 
   get peerConnection(): RTCPeerConnection | null {
     return this.peer?.pc ?? null;
+  }
+
+  /** The Jingle session id with the focus, while there is a session. */
+  get sid(): string | null {
+    return this.peer?.sid ?? null;
   }
 
   /** Occupants of the room other than the focus. */
@@ -283,27 +295,44 @@ export class Call extends TypedEmitter<CallEvents> {
       if ((info.type === 'mute' || info.type === 'unmute') && info.name)
         this.roster.setMuted(info.name, info.type === 'mute');
     }
-    const refused = await peer.handle(jingle);
-    return refused ? jingleErrorElement(refused) : true;
+    const handled = await peer.handle(jingle);
+    return handled.ok ? true : jingleErrorElement(handled.error);
   }
 
-  private createPeer(sid: string): PeerSession {
+  /**
+   * Our session with the focus: the responder, the focus being ICE-lite; our
+   * microphone and camera go on its `audio` and `video` contents (sending
+   * even when off), the camera with simulcast.
+   */
+  private createPeer(sid: string): JinglePeer {
     const media = this.o.media;
-    const peer = new PeerSession({
-      sid,
-      localJid: this.xmpp.jid,
-      iceServers: this.iceServers,
+    const peer = new JinglePeer({
+      pc: new RTCPeerConnection({ iceServers: this.iceServers, bundlePolicy: 'max-bundle' }),
+      session: new JingleSession({
+        sid,
+        localRole: 'responder',
+        localJid: this.xmpp.jid,
+        remoteIceLite: true,
+      }),
       send: (payload) => this.sendJingle(payload),
-      audio: media.audio,
-      video: media.video,
+      // Read when the focus's offer is answered: the devices' current tracks.
+      localTracks: {
+        get audio() {
+          return media.audio;
+        },
+        get video() {
+          return media.video;
+        },
+      },
+      localStream: new MediaStream(),
       simulcastLayers: simulcastLayersFor(media.video),
+      trickle: true,
     });
     peer.on('accepted', () => {
-      for (const resolve of this.acceptedWaiters.splice(0)) resolve();
       if (!media.sendingAudio) void peer.setMuted('audio', true).catch(() => {});
       if (!media.sendingVideo) void peer.setMuted('video', true).catch(() => {});
     });
-    peer.on('track', (content, track) => this.roster.addTrack(content, track));
+    peer.on('trackadded', (content, track) => this.roster.addTrack(content, track));
     peer.on('trackremoved', (content) => this.roster.removeTrack(content));
     peer.on('connection', (state) => this.mediaState(peer, state));
     peer.on('ended', (reason) => {
@@ -321,7 +350,7 @@ export class Call extends TypedEmitter<CallEvents> {
     return peer;
   }
 
-  private mediaState(peer: PeerSession, state: RTCPeerConnectionState): void {
+  private mediaState(peer: JinglePeer, state: RTCPeerConnectionState): void {
     if (this.peer !== peer) return;
     this.emit('media', state);
     clearTimeout(this.iceTimer);
@@ -368,39 +397,7 @@ export class Call extends TypedEmitter<CallEvents> {
     }
   }
 
-  /**
-   * Adds a content of ours (a screen share). When the browser recycles the
-   * m-line of a removed track, which the session cannot follow, the call
-   * moves to a fresh session first (a second of media interruption).
-   */
-  private async addContent(name: string, track: MediaStreamTrack): Promise<void> {
-    try {
-      await this.requirePeer().addContent(name, track);
-    } catch (error) {
-      if (!(error instanceof MlineReusedError)) throw error;
-      log.info('renewing the session to add a content', { name });
-      await this.renewSession();
-      await this.requirePeer().addContent(name, track);
-    }
-  }
-
-  /** Replaces the session with a new one and waits until it is accepted. */
-  private async renewSession(): Promise<void> {
-    this.closePeer();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const accepted = new Promise<void>((resolve, reject) => {
-      this.acceptedWaiters.push(resolve);
-      timer = setTimeout(() => reject(new Error('The new session did not start.')), 15000);
-    });
-    try {
-      await this.requestConference();
-      await accepted;
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  private requirePeer(): PeerSession {
+  private requirePeer(): JinglePeer {
     if (!this.peer) throw new Error('The call is not connected yet.');
     return this.peer;
   }
@@ -413,12 +410,17 @@ export class Call extends TypedEmitter<CallEvents> {
 
   async setMicOn(on: boolean): Promise<void> {
     await this.o.media.setMicOn(on);
-    await this.peer?.setMuted('audio', !this.o.media.sendingAudio).catch(() => {});
+    await this.tellMuted('audio', !this.o.media.sendingAudio);
   }
 
   async setCameraOn(on: boolean): Promise<void> {
     await this.o.media.setCameraOn(on);
-    await this.peer?.setMuted('video', !this.o.media.sendingVideo).catch(() => {});
+    await this.tellMuted('video', !this.o.media.sendingVideo);
+  }
+
+  /** Tells everyone (through the focus) that our microphone or camera is off or on. */
+  private async tellMuted(content: 'audio' | 'video', muted: boolean): Promise<void> {
+    if (this.peer?.established) await this.peer.setMuted(content, muted).catch(() => {});
   }
 
   get screenTrack(): MediaStreamTrack | null {

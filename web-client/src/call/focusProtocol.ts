@@ -1,8 +1,8 @@
 /**
  * The stanzas the page exchanges with the focus besides Jingle itself
- * (docs/focus-protocol.md): the conference request (§1), receive
- * constraints (§8), tile owners from `ssrc-info` (§2), and Jingle error
- * replies (§10).
+ * (docs/protocol.md): the conference request (§1), receive constraints
+ * (§8), tile owners from `ssrc-info` (§2), Jingle error replies (§10), and
+ * the codecs the focus forwards (for our screen shares, §4).
  */
 import xml, { type Element } from '@xmpp/xml';
 import { NS, type JingleError } from '../../../jingle';
@@ -99,4 +99,23 @@ export function stanzaError(
     xml('text', { xmlns: NS.STANZAS }, text),
     jingleCondition ? xml(jingleCondition, { xmlns: NS.JINGLE_ERRORS }) : undefined,
   );
+}
+
+/**
+ * The video codecs the focus forwards (VP8, constrained-baseline H.264, their
+ * RTX), so its answer to our content-add stays small and exact. Empty (keep
+ * the browser's defaults) when the browser has no VP8.
+ */
+export function forwardedVideoCodecs(available: RTCRtpCodec[]): RTCRtpCodec[] {
+  const wanted = available.filter((c) => {
+    const mime = c.mimeType.toLowerCase();
+    if (mime === 'video/vp8' || mime === 'video/rtx') return true;
+    const fmtp = c.sdpFmtpLine ?? '';
+    return (
+      mime === 'video/h264' &&
+      fmtp.includes('packetization-mode=1') &&
+      fmtp.includes('profile-level-id=42e01f')
+    );
+  });
+  return wanted.some((c) => c.mimeType.toLowerCase() === 'video/vp8') ? wanted : [];
 }

@@ -4,7 +4,7 @@
  * app shows), with the invitations sent so far.
  */
 import { calleeJid } from '../address';
-import { h, icon, replaceChildren } from './dom';
+import { copyLink, h, icon, replaceChildren } from './dom';
 
 export interface InvitePanelOptions {
   url: string;
@@ -42,7 +42,7 @@ export class InvitePanel {
       {
         class: 'btn btn-ghost btn-small',
         type: 'button',
-        onclick: () => void this.copy(copy),
+        onclick: () => void copyLink(o.url, copy),
       },
       icon('link'),
       'Copy link',
@@ -120,15 +120,5 @@ export class InvitePanel {
     this.error.hidden = false;
     replaceChildren(this.error, icon('warning'), h('span', {}, text));
     this.input.focus();
-  }
-
-  private async copy(button: HTMLButtonElement): Promise<void> {
-    try {
-      await navigator.clipboard.writeText(this.o.url);
-      replaceChildren(button, icon('link'), 'Copied');
-    } catch {
-      replaceChildren(button, icon('link'), 'Copy failed');
-    }
-    setTimeout(() => replaceChildren(button, icon('link'), 'Copy link'), 2500);
   }
 }

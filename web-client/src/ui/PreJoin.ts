@@ -9,7 +9,7 @@ import { listDevices } from '../media/devices';
 import { load, save } from '../storage';
 import { AudioMeter } from './AudioMeter';
 import { fullPage } from './brand';
-import { h, hueOf, icon, initials, replaceChildren } from './dom';
+import { copyLink, h, hueOf, icon, initials, replaceChildren } from './dom';
 
 const MAX_NAME = 48;
 
@@ -288,14 +288,4 @@ function fillSelect(
       : [h('option', { value: '' }, none)]),
   );
   select.disabled = devices.length === 0;
-}
-
-async function copyLink(link: string, button: HTMLButtonElement): Promise<void> {
-  try {
-    await navigator.clipboard.writeText(link);
-    replaceChildren(button, icon('link'), 'Copied');
-  } catch {
-    replaceChildren(button, icon('link'), link);
-  }
-  setTimeout(() => replaceChildren(button, icon('link'), 'Copy link'), 2500);
 }

@@ -97,3 +97,14 @@ export function hueOf(name: string): number {
   for (let i = 0; i < name.length; i++) hash = (hash * 31 + name.charCodeAt(i)) >>> 0;
   return hash % 360;
 }
+
+/** Copies `link` to the clipboard; the button says it worked (or shows the link) for a moment. */
+export async function copyLink(link: string, button: HTMLButtonElement): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(link);
+    replaceChildren(button, icon('link'), 'Copied');
+  } catch {
+    replaceChildren(button, icon('link'), link);
+  }
+  setTimeout(() => replaceChildren(button, icon('link'), 'Copy link'), 2500);
+}

@@ -1,4 +1,4 @@
-import { renameNewMid } from './sdpFixes';
+import { renameNewMid } from './sdpMids';
 
 const offer = (mids: string[]) =>
   [
@@ -24,16 +24,21 @@ test('the new m-line takes the content name, in the BUNDLE group too', () => {
   expect(renamed.sdp).not.toContain('a=mid:3\r\n');
 });
 
-test('a recycled m-line (the browser reused a removed one) is refused', () => {
+test('a recycled m-line (in place of a removed one) is renamed where it stands', () => {
   const renamed = renameNewMid(
     offer(['audio', 'video', '3']),
-    ['audio', 'video', 'p1-video'],
-    'screen',
+    ['audio', 'video', 'screen'],
+    'screen2',
   );
-  expect(renamed).toEqual({
-    ok: false,
-    error: 'the browser reused the m-line of a removed track',
-    reused: true,
-  });
+  expect(renamed.ok).toBe(true);
+  if (renamed.ok) expect(renamed.sdp).toContain('a=group:BUNDLE audio video screen2\r\n');
+});
+
+test('no new m-line, two of them, or a name already taken: refused', () => {
   expect(renameNewMid(offer(['audio', 'video']), ['audio', 'video'], 'screen').ok).toBe(false);
+  expect(renameNewMid(offer(['audio', '1', '2']), ['audio'], 'screen').ok).toBe(false);
+  expect(renameNewMid(offer(['audio', '1']), ['audio', 'screen'], 'screen')).toEqual({
+    ok: false,
+    error: 'the session already has screen',
+  });
 });
