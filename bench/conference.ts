@@ -6,6 +6,7 @@
  * libwebrtc) run here. A figure to report, not a test.
  */
 import { ConferenceBot } from '../bot/ConferenceBot';
+import { configureLogging } from '../common/logger';
 import { startConfabChild } from './confabProcess';
 import { percentile, table } from './stats';
 
@@ -13,6 +14,8 @@ const PARTICIPANTS = Number(process.env.BENCH_PARTICIPANTS ?? 10);
 const SETTLE_MS = 1500;
 
 async function main(): Promise<void> {
+  // The bots' own logs would drown the table.
+  if (!process.env.CONFAB_LOG_LEVEL) configureLogging({ level: 'warn' });
   const confab = await startConfabChild();
   const bots: ConferenceBot[] = [];
   const rows: (string | number)[][] = [];
