@@ -10,21 +10,10 @@ import { producerParameters, rtpCapabilitiesOf } from './mediasoupProducer';
 import { dtlsParametersOf, iceUdpTransportOf } from './mediasoupTransport';
 import { parseJingle } from './parseJingle';
 import { validateJingle } from './validate';
+import { MEDIA_CODECS } from '../focus/sfu/codecs';
 
-const ROUTER = ortc.generateRouterRtpCapabilities([
-  { kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 },
-  { kind: 'video', mimeType: 'video/VP8', clockRate: 90000 },
-  {
-    kind: 'video',
-    mimeType: 'video/H264',
-    clockRate: 90000,
-    parameters: {
-      'packetization-mode': 1,
-      'profile-level-id': '42e01f',
-      'level-asymmetry-allowed': 1,
-    },
-  },
-]);
+// The codecs Confab's routers are created with.
+const ROUTER = ortc.generateRouterRtpCapabilities(MEDIA_CODECS);
 
 function jingle(name: string): JinglePayload {
   const parsed = parseJingle(parseXml(readFixture(`${name}.xml`)));

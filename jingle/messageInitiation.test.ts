@@ -1,5 +1,5 @@
 import { parseXml } from './fixtures/fixtures';
-import { jmiMessage, parseJmi } from './messageInitiation';
+import { JMI_ACTIONS, jmiMessage, parseJmi } from './messageInitiation';
 
 test('a proposal as Conversations sends it is read', () => {
   const message = parseXml(`
@@ -22,15 +22,7 @@ test('a proposal as Conversations sends it is read', () => {
 });
 
 test('every action round-trips, with reasons', () => {
-  for (const action of [
-    'propose',
-    'ringing',
-    'proceed',
-    'accept',
-    'reject',
-    'retract',
-    'finish',
-  ] as const) {
+  for (const action of JMI_ACTIONS) {
     const m = {
       action,
       id: 'sid1',
