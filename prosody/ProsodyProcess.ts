@@ -14,6 +14,12 @@ const log = createLogger('prosody');
 const PROSODY = process.env.CONFAB_PROSODY_BIN ?? 'prosody';
 const PROSODYCTL = process.env.CONFAB_PROSODYCTL_BIN ?? 'prosodyctl';
 
+/** Prosody children still running; killed if this process exits without stopping them. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 export class ProsodyStartError extends Error {
   override name = 'ProsodyStartError';
 }
@@ -52,6 +58,8 @@ export class ProsodyProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
+    running.add(child);
+    child.once('exit', () => running.delete(child));
     let failure: string | null = null;
     let exitedEarly: (reason: string) => void = () => {};
     const early = new Promise<never>((_, reject) => {

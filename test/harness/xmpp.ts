@@ -1,8 +1,8 @@
 /**
  * A throwaway XMPP world for tests: a real Prosody on free loopback ports with
  * its own temporary data directory, accounts, connected clients and the
- * component. `stop()` tears everything down; a process-exit hook kills any
- * Prosody a crashed test left behind.
+ * component. `stop()` tears everything down; ProsodyProcess kills any Prosody
+ * a crashed test left behind when the test process exits.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,10 +14,6 @@ import { ProsodyProcess } from '../../prosody/ProsodyProcess';
 import { embeddedProsodySettings, type EmbeddedProsodyOptions } from '../../prosody/embedded';
 import { ComponentConnection } from '../../component/ComponentConnection';
 
-const running = new Set<ProsodyProcess>();
-process.once('exit', () => {
-  for (const p of running) if (p.pid) process.kill(p.pid, 'SIGKILL');
-});
 
 export interface TestXmppOptions {
   domain?: string;
@@ -78,11 +74,9 @@ export async function startTestXmpp(options: TestXmppOptions = {}): Promise<Test
     logLevel: (process.env.CONFAB_TEST_PROSODY_LOG as 'debug' | undefined) ?? 'warn',
   });
   const prosody = new ProsodyProcess(settings, dir, () => {});
-  running.add(prosody);
   try {
     await prosody.start();
   } catch (error) {
-    running.delete(prosody);
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
@@ -145,7 +139,6 @@ export async function startTestXmpp(options: TestXmppOptions = {}): Promise<Test
       await Promise.all([...clients].map((c) => c.stop().catch(() => {})));
       await Promise.all([...components].map((c) => c.close()));
       await prosody.stop();
-      running.delete(prosody);
       rmSync(dir, { recursive: true, force: true });
     },
   };
