@@ -1,7 +1,7 @@
 /**
- * The conference of one MUC room: who is in a session with the focus, and
- * which tracks go where. It coordinates; Participant holds per-person state,
- * the SFU carries media, JingleActions (session.ts) answers Jingle requests.
+ * The conference of one MUC room: who is in a session with the focus. It
+ * coordinates; Participant holds per-person state, Forwarding decides which
+ * tracks go where, the SFU carries media, JingleActions answers Jingle requests.
  * Every step for the room runs on one serial queue, so joins, accepts,
  * leaves and worker deaths never interleave.
  */
@@ -48,10 +48,7 @@ export class Conference implements ForwardingHost {
     readonly deps: ConferenceDeps,
   ) {
     this.log = createLogger('focus:conference', { room });
-    deps.muc.on(
-      'left',
-      (occupant) => void this.queue.push(() => this.occupantLeft(occupant)).catch(() => {}),
-    );
+    deps.muc.on('left', (occupant) => this.enqueue(() => this.occupantLeft(occupant)));
     deps.muc.on('updated', (occupant) => this.occupantUpdated(occupant));
     deps.muc.on('lost', (reason) => void this.close(`focus left the room: ${reason}`));
   }
@@ -96,9 +93,7 @@ export class Conference implements ForwardingHost {
         );
       }
       // Invite after the IQ result leaves: clients expect ready first.
-      setImmediate(
-        () => void this.queue.push(() => this.invite(occupant, requester)).catch(() => {}),
-      );
+      setImmediate(() => this.enqueue(() => this.invite(occupant, requester)));
       return null;
     });
   }
@@ -126,8 +121,7 @@ export class Conference implements ForwardingHost {
     if (this.sfuRoom && !this.sfuRoom.closed) return this.sfuRoom;
     const room = await this.deps.sfu.createRoom(this.room);
     room.on('close', (reason) => {
-      if (reason === 'worker-died')
-        void this.queue.push(() => this.recoverFromWorkerDeath()).catch(() => {});
+      if (reason === 'worker-died') this.enqueue(() => this.recoverFromWorkerDeath());
     });
     room.on('dominantspeaker', (producerId) => void this.announceSpeaker(producerId));
     this.sfuRoom = room;
@@ -158,10 +152,7 @@ export class Conference implements ForwardingHost {
       this.log.child({ participant: occupant.nick, sid }),
     );
     this.participants.set(id, participant);
-    endpoint.on(
-      'connected',
-      () => void this.queue.push(() => this.forwarding.resumeAccepted(participant)).catch(() => {}),
-    );
+    endpoint.on('connected', () => this.enqueue(() => this.forwarding.resumeAccepted(participant)));
 
     const transport = focusTransport(endpoint);
     const contents: JingleContent[] = ownContents(this.deps.sfu.rtpCapabilities, transport);
@@ -179,7 +170,7 @@ export class Conference implements ForwardingHost {
       }
     }
     participant.acceptTimer = setTimeout(
-      () => void this.queue.push(() => this.expireInvite(participant)).catch(() => {}),
+      () => this.enqueue(() => this.expireInvite(participant)),
       ACCEPT_TIMEOUT_MS,
     );
     participant.log.info('inviting', { tracks: contents.length - 2 });
@@ -192,8 +183,11 @@ export class Conference implements ForwardingHost {
     });
   }
 
+  /** Runs a step on the queue; a failure is logged (a closed queue drops the step). */
   enqueue(task: () => Promise<void> | void): void {
-    void this.queue.push(task).catch(() => {});
+    void this.queue.push(task).catch((error: unknown) => {
+      if (!this._closed) this.log.error('conference step failed', { error: errorMessage(error) });
+    });
   }
 
   /** Fire-and-forget Jingle IQ; a participant that errors or times out is dropped. */
@@ -210,11 +204,9 @@ export class Conference implements ForwardingHost {
           error: errorMessage(error),
         });
         if (payload.action !== 'session-terminate') {
-          void this.queue
-            .push(() =>
-              this.removeParticipant(participant, 'connectivity-error', 'no answer', false),
-            )
-            .catch(() => {});
+          this.enqueue(() =>
+            this.removeParticipant(participant, 'connectivity-error', 'no answer', false),
+          );
         }
       });
   }
