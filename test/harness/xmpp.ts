@@ -14,7 +14,6 @@ import { ProsodyProcess } from '../../prosody/ProsodyProcess';
 import { embeddedProsodySettings, type EmbeddedProsodyOptions } from '../../prosody/embedded';
 import { ComponentConnection } from '../../component/ComponentConnection';
 
-
 export interface TestXmppOptions {
   domain?: string;
   turn?: EmbeddedProsodyOptions['turn'];
