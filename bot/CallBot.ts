@@ -7,6 +7,7 @@ import xml, { type Element } from '@xmpp/xml';
 import { RTCPeerConnection, MediaStream } from '@roamhq/wrtc';
 import { NS, parseJingle, serializeJingle, type MediaKind } from '../jingle';
 import { StanzaError } from '../component/StanzaError';
+import { fromJingleError, unknownSession } from '../component/jingleErrors';
 import { TimeoutError } from '../common/errors';
 import { CallRouter } from '../client/CallRouter';
 import type { OneToOneCall } from '../client/OneToOneCall';
@@ -88,13 +89,10 @@ export class CallBot {
     const jingle = iq.getChild('jingle', NS.JINGLE);
     const parsed = jingle && parseJingle(jingle);
     if (!parsed) return new StanzaError('bad-request').toElement();
-    if (!parsed.ok)
-      return new StanzaError(parsed.error.condition, parsed.error.message).toElement();
+    if (!parsed.ok) return fromJingleError(parsed.error).toElement();
     const result = await this.router.handleJingle(iq.attrs.from ?? '', parsed.value);
-    const unknown = { app: { name: 'unknown-session', xmlns: NS.JINGLE_ERRORS } };
-    if (!result) return new StanzaError('item-not-found', 'unknown session', unknown).toElement();
-    if (!result.ok)
-      return new StanzaError(result.error.condition, result.error.message).toElement();
+    if (!result) return unknownSession().toElement();
+    if (!result.ok) return fromJingleError(result.error).toElement();
     return true;
   }
 

@@ -20,6 +20,7 @@ import {
 import { TypedEmitter } from '../common/TypedEmitter';
 import { TimeoutError } from '../common/errors';
 import { StanzaError } from '../component/StanzaError';
+import { fromJingleError, unknownSession } from '../component/jingleErrors';
 import { JinglePeer } from '../client/JinglePeer';
 import { iceServersFrom, NS_EXTDISCO, servicesRequest } from '../client/externalServices';
 import {
@@ -186,8 +187,7 @@ export class ConferenceBot extends TypedEmitter<BotEvents> {
     const jingle = iq.getChild('jingle', NS.JINGLE);
     if (!jingle) return new StanzaError('bad-request').toElement();
     const parsed = parseJingle(jingle);
-    if (!parsed.ok)
-      return new StanzaError(parsed.error.condition, parsed.error.message).toElement();
+    if (!parsed.ok) return fromJingleError(parsed.error).toElement();
     const payload = parsed.value;
     this.received.push(payload);
     if (this.options.blockUdp) {
@@ -201,17 +201,9 @@ export class ConferenceBot extends TypedEmitter<BotEvents> {
       this.peer = this.startPeer(payload.sid, iq.attrs.from ?? '');
     }
     const peer = this.peer;
-    if (!peer || peer.session.sid !== payload.sid) {
-      return new StanzaError('item-not-found', 'unknown session', {
-        app: { name: 'unknown-session', xmlns: NS.JINGLE_ERRORS },
-      }).toElement();
-    }
+    if (!peer || peer.session.sid !== payload.sid) return unknownSession().toElement();
     const handled = await peer.handle(payload);
-    if (!handled.ok)
-      return new StanzaError(
-        handled.error.condition === 'bad-request' ? 'bad-request' : 'feature-not-implemented',
-        handled.error.message,
-      ).toElement();
+    if (!handled.ok) return fromJingleError(handled.error).toElement();
     return true;
   }
 

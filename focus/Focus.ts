@@ -19,16 +19,14 @@ import {
   validateConferenceRequest,
   type RequestPolicy,
 } from './ConferenceRequest';
-import { fromJingleError, handleJingle, jingleCondition } from './JingleActions';
+import { handleJingle } from './JingleActions';
+import { fromJingleError, unknownSession } from '../component/jingleErrors';
 import { MucRoom } from './MucRoom';
 import { applyReceiveConstraints, NS_RECEIVE } from './ReceiveConstraints';
 import { Signaling } from './Signaling';
 import type { Sfu, SfuCounts } from './sfu/Sfu';
 
 const log = createLogger('focus');
-
-const unknownSession = (text = 'unknown session'): StanzaError =>
-  new StanzaError('item-not-found', text, jingleCondition('unknown-session'));
 
 export interface FocusOptions {
   /** The user domain, e.g. example.org. */

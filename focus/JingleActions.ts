@@ -4,10 +4,10 @@
  * runs on the conference queue and returns the IQ result: DONE or a
  * StanzaError with the Jingle condition (out-of-order, unsupported-info…).
  */
-import type { JingleContent, JinglePayload, JingleError } from '../jingle';
-import { NS } from '../jingle';
+import type { JingleContent, JinglePayload } from '../jingle';
 import { DONE, type IqResult } from '../component/IqRouter';
 import { StanzaError } from '../component/StanzaError';
+import { fromJingleError, jingleCondition, unknownSession } from '../component/jingleErrors';
 import { errorMessage } from '../common/errors';
 import type { Conference } from './Conference';
 import { Participant } from './Participant';
@@ -19,20 +19,6 @@ import {
   producerParameters,
 } from './media';
 
-export function jingleCondition(
-  name: 'out-of-order' | 'unknown-session' | 'unsupported-info' | 'tie-break',
-) {
-  return { app: { name, xmlns: NS.JINGLE_ERRORS } };
-}
-
-export function fromJingleError(error: JingleError): StanzaError {
-  return new StanzaError(
-    error.condition,
-    error.message,
-    error.jingleCondition ? jingleCondition(error.jingleCondition) : {},
-  );
-}
-
 const outOfOrder = (text: string): StanzaError =>
   new StanzaError('unexpected-request', text, jingleCondition('out-of-order'));
 
@@ -41,8 +27,7 @@ export async function handleJingle(
   p: Participant,
   payload: JinglePayload,
 ): Promise<IqResult> {
-  if (p.state === 'ended')
-    return new StanzaError('item-not-found', 'session ended', jingleCondition('unknown-session'));
+  if (p.state === 'ended') return unknownSession('session ended');
   switch (payload.action) {
     case 'session-accept':
       return sessionAccept(conference, p, payload);
