@@ -87,3 +87,30 @@ export async function pollStats(
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+export interface CandidateInfo {
+  candidateType: string | undefined;
+  protocol: string | undefined;
+}
+
+/** The local and remote candidates of the pair ICE selected (or, failing that, the nominated one). */
+export async function selectedPair(
+  pc: RTCPeerConnection,
+): Promise<{ local: CandidateInfo; remote: CandidateInfo } | undefined> {
+  if (pc.connectionState === 'closed') return undefined;
+  const all = [...(await pc.getStats()).values()] as Record<string, unknown>[];
+  const byId = new Map(all.map((s) => [s.id, s]));
+  const transport = all.find((s) => s.type === 'transport');
+  const pair =
+    byId.get(transport?.selectedCandidatePairId) ??
+    all.find((s) => s.type === 'candidate-pair' && s.state === 'succeeded' && s.nominated);
+  if (!pair) return undefined;
+  const info = (id: unknown): CandidateInfo => {
+    const c = byId.get(id);
+    return {
+      candidateType: c?.candidateType as string | undefined,
+      protocol: c?.protocol as string | undefined,
+    };
+  };
+  return { local: info(pair.localCandidateId), remote: info(pair.remoteCandidateId) };
+}

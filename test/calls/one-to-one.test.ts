@@ -5,6 +5,7 @@
 import { startTestConfab, type TestConfab } from '../harness/confab';
 import { CallBot } from '../../bot/CallBot';
 import type { OneToOneCall } from '../../client/OneToOneCall';
+import { selectedPair } from '../../bot/stats';
 
 let world: TestConfab;
 const bots: CallBot[] = [];
@@ -114,17 +115,9 @@ test('with both peers forced to relay-only, the call goes through Confab TURN wi
     30000,
   );
 
-  const report = await outgoing.peerConnection?.getStats();
-  const types: string[] = [];
-  report?.forEach((s: { type: string; selectedCandidatePairId?: string }) => {
-    if (s.type !== 'transport' || !s.selectedCandidatePairId) return;
-    const pair = report.get(s.selectedCandidatePairId) as {
-      localCandidateId: string;
-      remoteCandidateId: string;
-    };
-    types.push((report.get(pair.localCandidateId) as { candidateType: string }).candidateType);
-    types.push((report.get(pair.remoteCandidateId) as { candidateType: string }).candidateType);
-  });
+  const pc = outgoing.peerConnection;
+  const pair = pc && (await selectedPair(pc));
+  const types = [pair?.local.candidateType, pair?.remote.candidateType];
   expect(types).toEqual(['relay', 'relay']);
   expect(world.confab.turn?.metrics().relayedBytes).toBeGreaterThan(20000);
   await outgoing.hangUp();

@@ -2,6 +2,7 @@
 // (its rooms are re-created and their participants re-invited); ICE restarts;
 // clients that don't know the SFU is ICE-lite; ICE-TCP when UDP is blocked.
 import { startTestConfab, type TestConfab } from '../harness/confab';
+import { selectedPair } from '../../bot/stats';
 
 let world: TestConfab;
 beforeAll(async () => {
@@ -104,12 +105,7 @@ test('a participant whose UDP is blocked reaches the SFU over ICE-TCP', async ()
       20000,
     );
   }
-  const report = await tcp.peer?.pc.getStats();
-  let protocol: string | undefined;
-  report?.forEach((s: { type: string; selectedCandidatePairId?: string }) => {
-    if (s.type !== 'transport' || !s.selectedCandidatePairId) return;
-    const pair = report.get(s.selectedCandidatePairId) as { remoteCandidateId: string };
-    protocol = (report.get(pair.remoteCandidateId) as { protocol: string }).protocol;
-  });
+  const pair = tcp.peer && (await selectedPair(tcp.peer.pc));
+  const protocol = pair?.remote.protocol;
   expect(protocol).toBe('tcp');
 });

@@ -5,6 +5,7 @@
 import xml from '@xmpp/xml';
 import { startTestConfab, type TestConfab } from '../harness/confab';
 import { RawParticipant } from '../harness/rawParticipant';
+import { selectedPair } from '../../bot/stats';
 
 let world: TestConfab;
 beforeAll(async () => {
@@ -63,13 +64,8 @@ test('a relay-only participant joins a conference through the TURN server and re
     );
   }
   // The relayed participant's selected pair really goes through TURN.
-  const report = await relayed.peer?.pc.getStats();
-  let localType: string | undefined;
-  report?.forEach((s: { type: string; selectedCandidatePairId?: string }) => {
-    if (s.type !== 'transport' || !s.selectedCandidatePairId) return;
-    const pair = report.get(s.selectedCandidatePairId) as { localCandidateId: string };
-    localType = (report.get(pair.localCandidateId) as { candidateType: string }).candidateType;
-  });
+  const pair = relayed.peer && (await selectedPair(relayed.peer.pc));
+  const localType = pair?.local.candidateType;
   expect(localType).toBe('relay');
   const turn = world.confab.turn?.metrics();
   expect(turn?.allocationsActive).toBeGreaterThanOrEqual(1);

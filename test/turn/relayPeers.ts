@@ -5,6 +5,7 @@
  */
 import { RTCPeerConnection } from '@roamhq/wrtc';
 import { syntheticAudio, type SyntheticTrack } from '../../bot/syntheticMedia';
+import { selectedPair } from '../../bot/stats';
 
 export interface IceServer {
   urls: string;
@@ -55,7 +56,6 @@ export function createRelayPeers(iceServer: IceServer): RelayPeers {
   const stats = async (pc: RTCPeerConnection): Promise<PeerStats> => {
     const report = await pc.getStats();
     const all = [...report.values()] as Array<Record<string, unknown>>;
-    const byId = new Map(all.map((s) => [s.id, s]));
     let bytesReceived = 0;
     let packetsReceived = 0;
     for (const s of all) {
@@ -64,17 +64,12 @@ export function createRelayPeers(iceServer: IceServer): RelayPeers {
         packetsReceived += Number(s.packetsReceived ?? 0);
       }
     }
-    const transport = all.find((s) => s.type === 'transport');
-    const pair =
-      byId.get(transport?.selectedCandidatePairId) ??
-      all.find((s) => s.type === 'candidate-pair' && s.state === 'succeeded' && s.nominated);
-    const local = pair && byId.get(pair.localCandidateId);
-    const remote = pair && byId.get(pair.remoteCandidateId);
+    const pair = await selectedPair(pc);
     return {
       bytesReceived,
       packetsReceived,
-      localCandidateType: local?.candidateType as string | undefined,
-      remoteCandidateType: remote?.candidateType as string | undefined,
+      localCandidateType: pair?.local.candidateType,
+      remoteCandidateType: pair?.remote.candidateType,
     };
   };
 
