@@ -6,8 +6,14 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
-    languageOptions: { parserOptions: { projectService: false } },
+    // Type-aware: floating and misused promises are errors (a missed await is a lost failure).
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/ban-ts-comment': [
         'error',
@@ -48,6 +54,11 @@ export default tseslint.config(
     // Entry points, scripts, tests and benchmarks may print.
     files: ['server/main.ts', 'scripts/**', 'bench/**', 'test/**', '**/*.test.ts', '*.js', '*.mjs'],
     rules: { 'no-console': 'off' },
+  },
+  {
+    // Plain JavaScript (configs, build scripts) is not in the TypeScript project.
+    files: ['**/*.js', '**/*.mjs'],
+    extends: [tseslint.configs.disableTypeChecked],
   },
   {
     files: ['*.js'],

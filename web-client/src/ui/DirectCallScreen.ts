@@ -202,13 +202,18 @@ export class DirectCallScreen {
           call.video ? 'Audio only' : 'Accept',
           call.video ? 'Accept with audio only' : 'Accept the call',
           'accept',
-          () => this.accept(false),
+          () => void this.accept(false),
         ),
       );
       if (call.video)
         buttons.push(
-          action('accept-video', 'camera', 'Video', 'Accept with video', 'accept', () =>
-            this.accept(true),
+          action(
+            'accept-video',
+            'camera',
+            'Video',
+            'Accept with video',
+            'accept',
+            () => void this.accept(true),
           ),
         );
     } else if (phase === 'ended') {
