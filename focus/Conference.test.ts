@@ -219,6 +219,8 @@ test('a leaving occupant is removed from the others with content-remove; the emp
     transports: 0,
     producers: 0,
     consumers: 0,
+    mixers: 0,
+    switches: 0,
   });
   expect(t.stanzas.some((s) => s.name === 'presence' && s.attrs.type === 'unavailable')).toBe(true);
 });

@@ -9,6 +9,8 @@ const HELP: Record<keyof FocusCounts, string> = {
   transports: 'WebRTC transports',
   producers: 'Tracks participants send',
   consumers: 'Tracks forwarded to participants',
+  mixers: 'Audio mixes the SFU makes (switched sessions)',
+  switches: 'Video switches the SFU runs (switched sessions)',
   stanzasSent: 'Stanzas the focus has sent',
 };
 

@@ -11,7 +11,20 @@ import { TypedEmitter } from '../../common/TypedEmitter';
 import type { FocusConfig } from '../config';
 import { MEDIA_CODECS } from './codecs';
 import { MediasoupEndpoint, type EndpointHost } from './MediasoupEndpoint';
-import type { RoomCloseReason, Sfu, SfuCounts, SfuEndpoint, SfuRoom, SfuRoomEvents } from './Sfu';
+import { MediasoupAudioMixer } from './mix/MediasoupAudioMixer';
+import type {
+  RoomCloseReason,
+  Sfu,
+  SfuAudioMix,
+  SfuCounts,
+  SfuEndpoint,
+  SfuRoom,
+  SfuRoomEvents,
+  SfuVideoSwitch,
+  SwitchCodecName,
+} from './Sfu';
+import { MediasoupVideoSwitch } from './switch/MediasoupVideoSwitch';
+import type { SyntheticHost } from './synthetic';
 import { WorkerPool, type WorkerSlot } from './WorkerPool';
 
 const log = createLogger('sfu');
@@ -54,6 +67,8 @@ export class MediasoupSfu implements Sfu {
       transports: 0,
       producers: 0,
       consumers: 0,
+      mixers: 0,
+      switches: 0,
     };
     for (const room of this.rooms) room.addCounts(counts);
     return counts;
@@ -65,11 +80,20 @@ export class MediasoupSfu implements Sfu {
   }
 }
 
-export class MediasoupRoom extends TypedEmitter<SfuRoomEvents> implements SfuRoom, EndpointHost {
+export class MediasoupRoom
+  extends TypedEmitter<SfuRoomEvents>
+  implements SfuRoom, EndpointHost, SyntheticHost
+{
   private readonly routers = new Map<WorkerSlot, ms.Router>();
   private readonly endpoints = new Set<MediasoupEndpoint>();
-  /** Which router each producer was created on. */
-  private readonly producerHome = new Map<string, ms.Router>();
+  /** Every producer of the room and the router it was created on. */
+  private readonly producerHome = new Map<
+    string,
+    { producer: ms.Producer; router: ms.Router; synthetic: boolean }
+  >();
+  /** The audio mixer, while at least one mix exists. */
+  private mixer: Promise<MediasoupAudioMixer> | null = null;
+  private readonly switches = new Set<MediasoupVideoSwitch>();
   /** Producers piped to other routers: `${producerId}@${routerId}`. */
   private readonly pipes = new Map<string, Promise<void>>();
   private speakerObserver: ms.ActiveSpeakerObserver | null = null;
@@ -156,21 +180,86 @@ export class MediasoupRoom extends TypedEmitter<SfuRoomEvents> implements SfuRoo
 
   /** EndpointHost: a producer was created on `router`. */
   async producerAdded(producer: ms.Producer, router: ms.Router): Promise<void> {
-    this.producerHome.set(producer.id, router);
+    this.track(producer, router, false);
+    if (producer.kind === 'audio' && this.speakerObserver && this.mainRouter) {
+      await this.ensureOn(producer.id, this.mainRouter);
+      await this.speakerObserver.addProducer({ producerId: producer.id }).catch(() => {});
+      if (this.mixer) void this.mixer.then((m) => m.addProducer(producer)).catch(() => {});
+    }
+  }
+
+  /** SyntheticHost: a mix or switch output, consumable like a participant's producer. */
+  addSynthetic(producer: ms.Producer, router: ms.Router): void {
+    this.track(producer, router, true);
+  }
+
+  private track(producer: ms.Producer, router: ms.Router, synthetic: boolean): void {
+    this.producerHome.set(producer.id, { producer, router, synthetic });
     producer.observer.once('close', () => {
       this.producerHome.delete(producer.id);
       for (const key of [...this.pipes.keys()])
         if (key.startsWith(producer.id + '@')) this.pipes.delete(key);
     });
-    if (producer.kind === 'audio' && this.speakerObserver && this.mainRouter) {
-      await this.ensureOn(producer.id, this.mainRouter);
-      await this.speakerObserver.addProducer({ producerId: producer.id }).catch(() => {});
+  }
+
+  /** SyntheticHost: the router the mixer and the switches live on. */
+  get router(): ms.Router {
+    if (!this.mainRouter || this._closed) throw new InvalidStateError('room closed');
+    return this.mainRouter;
+  }
+
+  *producers(): Iterable<ms.Producer> {
+    for (const { producer, synthetic } of this.producerHome.values())
+      if (!synthetic) yield producer;
+  }
+
+  producer(id: string): ms.Producer | undefined {
+    const home = this.producerHome.get(id);
+    return home && !home.synthetic ? home.producer : undefined;
+  }
+
+  async createAudioMix(options: { exclude?: string } = {}): Promise<SfuAudioMix> {
+    for (;;) {
+      if (this._closed) throw new InvalidStateError('room closed');
+      const starting = (this.mixer ??= this.startMixer());
+      const mixer = await starting;
+      if (!mixer.closed) return mixer.mix(options.exclude ?? null);
+      // It closed meanwhile (its last mix went): start another.
+      if (this.mixer === starting) this.mixer = null;
     }
+  }
+
+  private startMixer(): Promise<MediasoupAudioMixer> {
+    const started = MediasoupAudioMixer.create(this).then((mixer) => {
+      mixer.onClose(() => {
+        if (this.mixer === started) this.mixer = null;
+      });
+      if (this._closed) mixer.close();
+      return mixer;
+    });
+    started.catch(() => {
+      if (this.mixer === started) this.mixer = null;
+    });
+    return started;
+  }
+
+  async createVideoSwitch(options: { codec?: SwitchCodecName } = {}): Promise<SfuVideoSwitch> {
+    if (this._closed) throw new InvalidStateError('room closed');
+    const videoSwitch = await MediasoupVideoSwitch.create(this, options.codec ?? 'VP8');
+    if (this._closed) {
+      videoSwitch.close();
+      throw new InvalidStateError('room closed');
+    }
+    this.switches.add(videoSwitch);
+    this.producerHome
+      .get(videoSwitch.id)
+      ?.producer.observer.once('close', () => this.switches.delete(videoSwitch));
+    return videoSwitch;
   }
 
   /** EndpointHost: makes a producer of this room consumable on `router`. */
   async ensureOn(producerId: string, router: ms.Router): Promise<boolean> {
-    const home = this.producerHome.get(producerId);
+    const home = this.producerHome.get(producerId)?.router;
     if (!home) return false;
     if (home === router) return true;
     const key = `${producerId}@${router.id}`;
@@ -187,11 +276,18 @@ export class MediasoupRoom extends TypedEmitter<SfuRoomEvents> implements SfuRoo
   addCounts(counts: SfuCounts): void {
     counts.routers += [...this.routers.values()].filter((r) => !r.closed).length;
     for (const endpoint of this.endpoints) endpoint.addCounts(counts);
+    for (const { synthetic, producer } of this.producerHome.values()) {
+      if (!synthetic) continue;
+      if (producer.kind === 'audio') counts.mixers++;
+      else counts.switches++;
+    }
   }
 
   close(reason: RoomCloseReason = 'closed'): void {
     if (this._closed) return;
     this._closed = true;
+    for (const videoSwitch of [...this.switches]) videoSwitch.close();
+    void this.mixer?.then((mixer) => mixer.close()).catch(() => {});
     for (const endpoint of [...this.endpoints]) endpoint.close();
     for (const router of this.routers.values()) router.close();
     this.routers.clear();

@@ -15,6 +15,10 @@ export interface SfuCounts {
   transports: number;
   producers: number;
   consumers: number;
+  /** Audio mixes (SfuAudioMix outputs, one per distinct exclusion). */
+  mixers: number;
+  /** Video switches (SfuVideoSwitch). */
+  switches: number;
 }
 
 export interface Sfu {
@@ -39,7 +43,68 @@ export interface SfuRoom extends Pick<TypedEmitter<SfuRoomEvents>, 'on' | 'off' 
   readonly closed: boolean;
   /** A transport for one participant (send and receive, BUNDLE). */
   createEndpoint(participantId: string): Promise<SfuEndpoint>;
+  /**
+   * One audio track mixed by the SFU from every audio producer of the room,
+   * less those whose appData.participantId is `exclude` (mix-minus: a
+   * participant never hears their own voice). It follows producers as they
+   * come and go. Mixes with the same exclusion share one encoder.
+   */
+  createAudioMix(options?: { exclude?: string }): Promise<SfuAudioMix>;
+  /**
+   * One video track whose source the caller picks among the room's video
+   * producers (select), behind one stable SSRC: the receiver's decoder sees
+   * one continuous stream.
+   */
+  createVideoSwitch(options?: { codec?: SwitchCodecName }): Promise<SfuVideoSwitch>;
   close(): void;
+}
+
+/**
+ * A track the SFU makes (a mix or a switch). Its id is a producer id of the
+ * room: `endpoint.consume(track.id, caps, mid)` accepts it, and the consumer
+ * keeps its SSRC for the track's lifetime. Closing it (or the room) closes
+ * its consumers ('producerclose').
+ */
+export interface SfuSyntheticTrack {
+  readonly id: string;
+  readonly kind: ms.MediaKind;
+  readonly closed: boolean;
+  /** Safe to call twice. */
+  close(): void;
+}
+
+export interface SfuAudioMix extends SfuSyntheticTrack {
+  readonly kind: 'audio';
+  /** The participant left out, or null for the whole room. */
+  readonly exclude: string | null;
+}
+
+export type SwitchCodecName = 'VP8' | 'H264';
+
+export type SfuVideoSwitchEvents = {
+  /**
+   * The track now carries this producer's video (from its first keyframe
+   * on), or nothing: null after select(null) or when the source closed.
+   */
+  switched: [producerId: string | null];
+};
+
+export interface SfuVideoSwitch
+  extends SfuSyntheticTrack, Pick<TypedEmitter<SfuVideoSwitchEvents>, 'on' | 'off' | 'once'> {
+  readonly kind: 'video';
+  readonly codec: SwitchCodecName;
+  /** The producer whose video the track carries now, or null. */
+  readonly source: string | null;
+  /** The producer selected but not shown yet (its keyframe is awaited), or null. */
+  readonly pending: string | null;
+  /**
+   * Shows a video producer of this room: a keyframe is requested from it and
+   * the track switches on that keyframe, until which the old source goes on.
+   * Resolves false (and changes nothing) when the producer is unknown, closed,
+   * not video, not in the switch's codec, or another select came later.
+   * select(null) stops the track (the receiver keeps the last frame).
+   */
+  select(producerId: string | null): Promise<boolean>;
 }
 
 export type SfuEndpointEvents = {

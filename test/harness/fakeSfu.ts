@@ -13,9 +13,13 @@ import type {
   SfuCounts,
   SfuEndpoint,
   SfuEndpointEvents,
+  SfuAudioMix,
   SfuProducer,
   SfuRoom,
   SfuRoomEvents,
+  SfuVideoSwitch,
+  SfuVideoSwitchEvents,
+  SwitchCodecName,
 } from '../../focus/sfu/Sfu';
 
 let serial = 0;
@@ -206,10 +210,74 @@ export class FakeEndpoint extends TypedEmitter<SfuEndpointEvents> implements Sfu
   }
 }
 
+/** A mix: a producer of the room that endpoints can consume. */
+export class FakeAudioMix implements SfuAudioMix {
+  readonly kind = 'audio';
+  readonly producer = new FakeProducer('audio', { participantId: '', contentName: 'mix' }, 1);
+  constructor(readonly exclude: string | null) {}
+  get id(): string {
+    return this.producer.id;
+  }
+  get closed(): boolean {
+    return this.producer.closed;
+  }
+  close(): void {
+    if (!this.closed) this.producer.close();
+  }
+}
+
+/** A switch that shows a selected video producer at once (no keyframe to wait for). */
+export class FakeVideoSwitch extends TypedEmitter<SfuVideoSwitchEvents> implements SfuVideoSwitch {
+  readonly kind = 'video';
+  readonly producer = new FakeProducer('video', { participantId: '', contentName: 'switch' }, 1);
+  source: string | null = null;
+  readonly pending = null;
+  /** Every select() call, in order. */
+  readonly selections: (string | null)[] = [];
+  constructor(
+    private readonly room: FakeRoom,
+    readonly codec: SwitchCodecName,
+  ) {
+    super();
+  }
+  get id(): string {
+    return this.producer.id;
+  }
+  get closed(): boolean {
+    return this.producer.closed;
+  }
+  async select(producerId: string | null): Promise<boolean> {
+    if (this.closed) throw new Error('video switch closed');
+    this.selections.push(producerId);
+    if (producerId !== null) {
+      const source = this.room.producers.get(producerId);
+      if (!source || source.closed || source.kind !== 'video' || this.room.isSynthetic(source))
+        return false;
+    }
+    if (this.source !== producerId) {
+      this.source = producerId;
+      this.emit('switched', producerId);
+    }
+    return true;
+  }
+  /** Test control: the shown producer goes away. */
+  sourceClosed(): void {
+    this.source = null;
+    this.emit('switched', null);
+  }
+  close(): void {
+    if (this.closed) return;
+    this.producer.close();
+    this.removeAllListeners();
+  }
+}
+
 export class FakeRoom extends TypedEmitter<SfuRoomEvents> implements SfuRoom {
   closed = false;
   readonly endpoints: FakeEndpoint[] = [];
   readonly producers = new Map<string, FakeProducer>();
+  readonly mixes: FakeAudioMix[] = [];
+  readonly switches: FakeVideoSwitch[] = [];
   constructor(readonly id: string) {
     super();
   }
@@ -217,6 +285,23 @@ export class FakeRoom extends TypedEmitter<SfuRoomEvents> implements SfuRoom {
     const endpoint = new FakeEndpoint(participantId, this);
     this.endpoints.push(endpoint);
     return endpoint;
+  }
+  async createAudioMix(options: { exclude?: string } = {}): Promise<SfuAudioMix> {
+    if (this.closed) throw new Error('room closed');
+    const mix = new FakeAudioMix(options.exclude ?? null);
+    this.mixes.push(mix);
+    this.producers.set(mix.id, mix.producer);
+    return mix;
+  }
+  async createVideoSwitch(options: { codec?: SwitchCodecName } = {}): Promise<SfuVideoSwitch> {
+    if (this.closed) throw new Error('room closed');
+    const videoSwitch = new FakeVideoSwitch(this, options.codec ?? 'VP8');
+    this.switches.push(videoSwitch);
+    this.producers.set(videoSwitch.id, videoSwitch.producer);
+    return videoSwitch;
+  }
+  isSynthetic(producer: FakeProducer): boolean {
+    return [...this.mixes, ...this.switches].some((t) => t.producer === producer);
   }
   /** Test control: the worker under this room dies. */
   die(): void {
@@ -226,6 +311,7 @@ export class FakeRoom extends TypedEmitter<SfuRoomEvents> implements SfuRoom {
     if (this.closed) return;
     this.closed = true;
     for (const e of this.endpoints) e.close();
+    for (const t of [...this.mixes, ...this.switches]) t.close();
     this.emit('close', reason);
   }
 }
@@ -247,6 +333,8 @@ export class FakeSfu implements Sfu {
       transports: endpoints.length,
       producers: endpoints.flatMap((e) => e.producers).filter((p) => !p.closed).length,
       consumers: endpoints.flatMap((e) => e.consumers).filter((c) => !c.closed).length,
+      mixers: live.flatMap((r) => r.mixes).filter((m) => !m.closed).length,
+      switches: live.flatMap((r) => r.switches).filter((s) => !s.closed).length,
     };
   }
   async close(): Promise<void> {

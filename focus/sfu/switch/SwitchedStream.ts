@@ -13,12 +13,11 @@
 import { isH264KeyFrameStart } from './h264';
 import { parseVp8Descriptor, writePictureId, writeTl0PicIdx, type Vp8Descriptor } from './vp8';
 import { random32, readRtpHeader, rewriteRtpHeader, rtpPayload, seqDiff } from '../rtp/rtpPacket';
-
-export type SwitchCodec = 'vp8' | 'h264';
+import type { SwitchCodecName } from '../Sfu';
 
 export interface SwitchedStreamOptions {
   ssrc: number;
-  codec: SwitchCodec;
+  codec: SwitchCodecName;
   clockRate: number;
   /** First sequence number and timestamp (random by default, RFC 3550 §5.1). */
   initialSeq?: number;
@@ -26,10 +25,10 @@ export interface SwitchedStreamOptions {
 }
 
 /** Whether an RTP packet of this codec starts a keyframe (a switch point). */
-export function isKeyFrameStart(codec: SwitchCodec, packet: Uint8Array): boolean {
+export function isKeyFrameStart(codec: SwitchCodecName, packet: Uint8Array): boolean {
   const payload = rtpPayload(packet);
   if (!payload) return false;
-  if (codec === 'h264') return isH264KeyFrameStart(payload);
+  if (codec === 'H264') return isH264KeyFrameStart(payload);
   return parseVp8Descriptor(payload)?.keyFrame ?? false;
 }
 
@@ -61,7 +60,7 @@ class ContinuedCounter {
 
 export class SwitchedStream {
   readonly ssrc: number;
-  readonly #codec: SwitchCodec;
+  readonly #codec: SwitchCodecName;
   readonly #clockRate: number;
   readonly #seq: ContinuedCounter;
   #tsOffset = 0;
@@ -100,8 +99,8 @@ export class SwitchedStream {
     const header = readRtpHeader(packet);
     const payload = rtpPayload(packet);
     if (!header || !payload) return false;
-    const vp8 = this.#codec === 'vp8' ? parseVp8Descriptor(payload) : null;
-    if (this.#codec === 'vp8' && !vp8) return false;
+    const vp8 = this.#codec === 'VP8' ? parseVp8Descriptor(payload) : null;
+    if (this.#codec === 'VP8' && !vp8) return false;
     if (this.#resync) {
       this.#startSource(header.sequenceNumber, header.timestamp, vp8, nowMs);
     } else if (seqDiff(header.sequenceNumber, this.#firstSeq) < 0) {

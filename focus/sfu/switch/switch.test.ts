@@ -65,16 +65,16 @@ test('H.264 keyframes start with an IDR or SPS, alone, aggregated or as a first 
 });
 
 test('isKeyFrameStart reads the payload past the RTP header', () => {
-  expect(isKeyFrameStart('vp8', packet(1, 1, vp8({ pictureId: 1, tl0: 1, key: true })))).toBe(true);
-  expect(isKeyFrameStart('vp8', packet(1, 1, vp8({ pictureId: 1, tl0: 1 })))).toBe(false);
-  expect(isKeyFrameStart('h264', packet(1, 1, Buffer.from([0x65])))).toBe(true);
-  expect(isKeyFrameStart('vp8', Buffer.alloc(4))).toBe(false);
+  expect(isKeyFrameStart('VP8', packet(1, 1, vp8({ pictureId: 1, tl0: 1, key: true })))).toBe(true);
+  expect(isKeyFrameStart('VP8', packet(1, 1, vp8({ pictureId: 1, tl0: 1 })))).toBe(false);
+  expect(isKeyFrameStart('H264', packet(1, 1, Buffer.from([0x65])))).toBe(true);
+  expect(isKeyFrameStart('VP8', Buffer.alloc(4))).toBe(false);
 });
 
 test('a switch continues SSRC, sequence numbers, timestamps, PictureID and TL0PICIDX', () => {
   const stream = new SwitchedStream({
     ssrc: 4242,
-    codec: 'vp8',
+    codec: 'VP8',
     clockRate: 90000,
     initialSeq: 65534,
     initialTimestamp: 1000,
@@ -120,7 +120,7 @@ test('a switch continues SSRC, sequence numbers, timestamps, PictureID and TL0PI
 });
 
 test('a malformed packet is dropped without disturbing the stream', () => {
-  const stream = new SwitchedStream({ ssrc: 1, codec: 'vp8', clockRate: 90000, initialSeq: 10 });
+  const stream = new SwitchedStream({ ssrc: 1, codec: 'VP8', clockRate: 90000, initialSeq: 10 });
   expect(stream.rewrite(Buffer.from([1, 2, 3]), 0)).toBe(false);
   expect(stream.rewrite(packet(5, 5, Buffer.alloc(0)), 0)).toBe(false); // no VP8 descriptor
   const good = packet(77, 5, vp8({ pictureId: 1, tl0: 1, key: true }));
@@ -138,7 +138,7 @@ test('property: across any switches, in-order input gives sequence numbers that 
   });
   fc.assert(
     fc.property(fc.array(source, { minLength: 1, maxLength: 6 }), (sources) => {
-      const stream = new SwitchedStream({ ssrc: 9, codec: 'vp8', clockRate: 90000 });
+      const stream = new SwitchedStream({ ssrc: 9, codec: 'VP8', clockRate: 90000 });
       let now = 0;
       let previous: { seq: number; ts: number; pictureId: number } | null = null;
       for (const s of sources) {
