@@ -15,6 +15,8 @@ export interface AudioOptions {
   frequency?: number;
   /** Peak amplitude 0..1; 0 sends silence. */
   level?: number;
+  /** A steady tone instead of one whose loudness pulses at 1 Hz. */
+  steady?: boolean;
 }
 
 export function syntheticAudio(options: AudioOptions = {}): SyntheticTrack {
@@ -28,7 +30,7 @@ export function syntheticAudio(options: AudioOptions = {}): SyntheticTrack {
   const timer = setInterval(() => {
     const samples = new Int16Array(frames);
     for (let i = 0; i < frames; i++, t++) {
-      const envelope = 0.5 + 0.5 * Math.sin((2 * Math.PI * t) / sampleRate); // 1 Hz pulse
+      const envelope = options.steady ? 1 : 0.5 + 0.5 * Math.sin((2 * Math.PI * t) / sampleRate); // 1 Hz pulse
       samples[i] = Math.round(
         32767 * level * envelope * Math.sin((2 * Math.PI * frequency * t) / sampleRate),
       );

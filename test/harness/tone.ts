@@ -18,22 +18,37 @@ export function sine(
   return out;
 }
 
-/** The normalised power of `samples` at `frequency` (Goertzel); a full-scale sine gives about 0.25. */
+/**
+ * The power of `samples` at `frequency`: the Goertzel algorithm (one DFT bin)
+ * over Hann-windowed blocks of `block` samples, averaged. Short blocks make it
+ * robust to the phase jumps of a receiver's time stretching. A sine of
+ * amplitude a (full scale 1) gives about a²/4.
+ */
 export function toneEnergy(
   samples: ArrayLike<number>,
   frequency: number,
   sampleRate = 48000,
+  block = 960,
 ): number {
-  const n = samples.length;
-  if (n === 0) return 0;
+  const blocks = Math.floor(samples.length / block);
+  if (blocks === 0) return 0;
   const coefficient = 2 * Math.cos((2 * Math.PI * frequency) / sampleRate);
-  let s1 = 0;
-  let s2 = 0;
-  for (let i = 0; i < n; i++) {
-    const s0 = (samples[i] ?? 0) / 32768 + coefficient * s1 - s2;
-    s2 = s1;
-    s1 = s0;
+  const window = Array.from(
+    { length: block },
+    (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / block),
+  );
+  const gain = window.reduce((a, b) => a + b, 0);
+  let total = 0;
+  for (let b = 0; b < blocks; b++) {
+    let s1 = 0;
+    let s2 = 0;
+    for (let i = 0; i < block; i++) {
+      const x = ((samples[b * block + i] ?? 0) / 32768) * (window[i] ?? 0);
+      const s0 = x + coefficient * s1 - s2;
+      s2 = s1;
+      s1 = s0;
+    }
+    total += (s1 * s1 + s2 * s2 - coefficient * s1 * s2) / (gain * gain);
   }
-  const power = s1 * s1 + s2 * s2 - coefficient * s1 * s2;
-  return power / (n * n);
+  return total / blocks;
 }

@@ -10,6 +10,8 @@ import { FRAME_SAMPLES, PcmQueue } from './pcm';
 
 /** After this many lost frames in a row the input is silent rather than concealed. */
 const MAX_CONCEALED = 5;
+/** Decoded audio held beyond the frame being played (a sender faster than real time is cut back). */
+const MAX_BACKLOG = 5 * FRAME_SAMPLES;
 
 export class MixInput {
   readonly #jitter: JitterBuffer<Uint8Array>;
@@ -26,6 +28,11 @@ export class MixInput {
     jitter: JitterBufferOptions,
   ) {
     this.#jitter = new JitterBuffer(jitter);
+  }
+
+  /** Decoded samples waiting to be played. */
+  get backlog(): number {
+    return this.#pcm.length;
   }
 
   get stats() {
@@ -49,7 +56,9 @@ export class MixInput {
       else this.#conceal();
     }
     if (this.#pcm.length === 0) return null;
-    return this.#pcm.take(FRAME_SAMPLES);
+    const frame = this.#pcm.take(FRAME_SAMPLES);
+    if (this.#pcm.length > MAX_BACKLOG) this.#pcm.take(this.#pcm.length - FRAME_SAMPLES);
+    return frame;
   }
 
   #decode(payload: Uint8Array): void {

@@ -152,4 +152,24 @@ describe('with libopus', () => {
     expect(toneEnergy(frames[6] ?? [], 1000)).toBeGreaterThan(0.001);
     expect(input.stats).toMatchObject({ lost: 1, corrupt: 1 });
   });
+
+  test('a sender faster than real time cannot make the input hold ever more audio', () => {
+    // Every packet claims 60 ms: three times what one frame of the mix plays.
+    const encoder = opus.encoder(32000);
+    const input = new MixInput('p', 'mallory', opus.decoder(), { depth: 1, max: 16 });
+    let played = 0;
+    for (let i = 0; i < 200; i++) {
+      const payload = encoder.encode(sine(1000, 3 * FRAME_SAMPLES));
+      input.push(
+        buildRtpPacket(
+          { payloadType: 100, sequenceNumber: i, timestamp: i * 2880, ssrc: 1, marker: false },
+          payload,
+        ),
+      );
+      if (input.next()) played++;
+    }
+    expect(played).toBe(200);
+    // At most the backlog plus one packet is held after 200 frames.
+    expect(input.backlog).toBeLessThanOrEqual(6 * FRAME_SAMPLES + 3 * FRAME_SAMPLES);
+  });
 });

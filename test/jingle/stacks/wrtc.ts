@@ -1,14 +1,21 @@
 /**
- * A libwebrtc peer in Node (@roamhq/wrtc) with synthetic media: a 440 Hz tone
- * and a moving 320x240 picture, so encoders really produce packets.
+ * A libwebrtc peer in Node (@roamhq/wrtc) with synthetic media (by default a
+ * 440 Hz tone and a moving 320x240 picture), so encoders really produce packets.
  */
 import wrtc from '@roamhq/wrtc';
+import {
+  syntheticAudio,
+  syntheticVideo,
+  type AudioOptions,
+  type SyntheticTrack,
+  type VideoOptions,
+} from '../../../bot/syntheticMedia';
 
 const { RTCPeerConnection, nonstandard } = wrtc;
 
 export interface WrtcPeerOptions {
-  audio?: boolean;
-  video?: boolean;
+  audio?: boolean | AudioOptions;
+  video?: boolean | VideoOptions;
   dataChannel?: boolean;
 }
 
@@ -19,12 +26,9 @@ export interface WrtcStats {
   framesDecoded: number;
 }
 
-const WIDTH = 320;
-const HEIGHT = 240;
-
 export class WrtcPeer {
   readonly pc: RTCPeerConnection;
-  private readonly timers: ReturnType<typeof setInterval>[] = [];
+  private readonly media: SyntheticTrack[] = [];
   private readonly tracks: MediaStreamTrack[] = [];
   private readonly stream = new wrtc.MediaStream();
   private readonly sinks: { stop(): void }[] = [];
@@ -33,8 +37,8 @@ export class WrtcPeer {
 
   constructor(options: WrtcPeerOptions = {}) {
     this.pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
-    if (options.audio) this.tracks.push(this.startAudio());
-    if (options.video) this.tracks.push(this.startVideo());
+    if (options.audio) this.tracks.push(this.start(syntheticAudio(optionsOf(options.audio))));
+    if (options.video) this.tracks.push(this.start(syntheticVideo(optionsOf(options.video))));
     for (const track of this.tracks) this.stream.addTrack(track);
     if (options.dataChannel) this.pc.createDataChannel('chat');
     this.pc.addEventListener('track', (event) => this.countFrames(event.track));
@@ -63,7 +67,7 @@ export class WrtcPeer {
 
   /** Starts another synthetic camera on its own sendonly transceiver (a new content). */
   addCamera(): RTCRtpTransceiver {
-    const track = this.startVideo();
+    const track = this.start(syntheticVideo());
     this.tracks.push(track);
     return this.pc.addTransceiver(track, { direction: 'sendonly', streams: [this.stream] });
   }
@@ -129,10 +133,8 @@ export class WrtcPeer {
   }
 
   close(): void {
-    for (const timer of this.timers) clearInterval(timer);
-    this.timers.length = 0;
+    for (const media of this.media.splice(0)) media.stop();
     for (const sink of this.sinks) sink.stop();
-    for (const track of this.tracks) track.stop();
     this.pc.close();
   }
 
@@ -149,38 +151,9 @@ export class WrtcPeer {
     });
   }
 
-  private startAudio(): MediaStreamTrack {
-    const source = new nonstandard.RTCAudioSource();
-    const sampleRate = 48000;
-    const samples = new Int16Array(sampleRate / 100);
-    let t = 0;
-    this.timers.push(
-      setInterval(() => {
-        for (let i = 0; i < samples.length; i++, t++) {
-          samples[i] = Math.round(8000 * Math.sin((2 * Math.PI * 440 * t) / sampleRate));
-        }
-        source.onData({ samples, sampleRate });
-      }, 10),
-    );
-    return source.createTrack();
-  }
-
-  private startVideo(): MediaStreamTrack {
-    const source = new nonstandard.RTCVideoSource();
-    const data = new Uint8Array(WIDTH * HEIGHT * 1.5);
-    let n = 0;
-    this.timers.push(
-      setInterval(() => {
-        n++;
-        // A moving gradient in the luma plane, neutral chroma.
-        for (let y = 0; y < HEIGHT; y++) {
-          for (let x = 0; x < WIDTH; x++) data[y * WIDTH + x] = (x + y + n * 4) & 0xff;
-        }
-        data.fill(128, WIDTH * HEIGHT);
-        source.onFrame({ width: WIDTH, height: HEIGHT, data });
-      }, 1000 / 15),
-    );
-    return source.createTrack();
+  private start(media: SyntheticTrack): MediaStreamTrack {
+    this.media.push(media);
+    return media.track;
   }
 
   private countFrames(track: MediaStreamTrack): void {
@@ -191,4 +164,8 @@ export class WrtcPeer {
     });
     this.sinks.push(sink);
   }
+}
+
+function optionsOf<T extends object>(option: boolean | T): T | undefined {
+  return typeof option === 'object' ? option : undefined;
 }
