@@ -10,8 +10,6 @@ import { FRAME_SAMPLES, PcmQueue } from './pcm';
 
 /** After this many lost frames in a row the input is silent rather than concealed. */
 const MAX_CONCEALED = 5;
-/** Decoded audio held beyond the frame being played (a sender faster than real time is cut back). */
-const MAX_BACKLOG = 5 * FRAME_SAMPLES;
 
 export class MixInput {
   readonly #jitter: JitterBuffer<Uint8Array>;
@@ -30,7 +28,7 @@ export class MixInput {
     this.#jitter = new JitterBuffer(jitter);
   }
 
-  /** Decoded samples waiting to be played. */
+  /** Decoded samples waiting to be played: packets are decoded only when a frame needs them. */
   get backlog(): number {
     return this.#pcm.length;
   }
@@ -56,9 +54,7 @@ export class MixInput {
       else this.#conceal();
     }
     if (this.#pcm.length === 0) return null;
-    const frame = this.#pcm.take(FRAME_SAMPLES);
-    if (this.#pcm.length > MAX_BACKLOG) this.#pcm.take(this.#pcm.length - FRAME_SAMPLES);
-    return frame;
+    return this.#pcm.take(FRAME_SAMPLES);
   }
 
   #decode(payload: Uint8Array): void {
