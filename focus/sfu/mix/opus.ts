@@ -26,9 +26,15 @@ export interface OpusCodecs {
 type Binding = typeof import('@discordjs/opus');
 let binding: Promise<Binding> | null = null;
 
+/** The binding's exports, whether import() gives them as CommonJS or as an ES namespace. */
+async function importBinding(): Promise<Binding> {
+  const loaded = (await import('@discordjs/opus')) as Partial<Binding> & { default?: Binding };
+  return loaded.OpusEncoder ? (loaded as Binding) : (loaded.default ?? (loaded as Binding));
+}
+
 /** libopus, or an UnsupportedError that says how to build it. */
 export async function loadOpus(): Promise<OpusCodecs> {
-  binding ??= import('@discordjs/opus');
+  binding ??= importBinding();
   let opus: Binding;
   try {
     opus = await binding;
