@@ -243,9 +243,15 @@ export class MediasoupRoom
     return started;
   }
 
-  async createVideoSwitch(options: { codec?: SwitchCodecName } = {}): Promise<SfuVideoSwitch> {
+  async createVideoSwitch(
+    options: { codec?: SwitchCodecName; exclude?: string } = {},
+  ): Promise<SfuVideoSwitch> {
     if (this._closed) throw new InvalidStateError('room closed');
-    const videoSwitch = await MediasoupVideoSwitch.create(this, options.codec ?? 'VP8');
+    const videoSwitch = await MediasoupVideoSwitch.create(
+      this,
+      options.codec ?? 'VP8',
+      options.exclude ?? null,
+    );
     if (this._closed) {
       videoSwitch.close();
       throw new InvalidStateError('room closed');

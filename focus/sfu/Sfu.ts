@@ -53,9 +53,13 @@ export interface SfuRoom extends Pick<TypedEmitter<SfuRoomEvents>, 'on' | 'off' 
   /**
    * One video track whose source the caller picks among the room's video
    * producers (select), behind one stable SSRC: the receiver's decoder sees
-   * one continuous stream.
+   * one continuous stream. Producers of `exclude` (a participant id: the
+   * viewer) are never shown. The codec defaults to VP8.
    */
-  createVideoSwitch(options?: { codec?: SwitchCodecName }): Promise<SfuVideoSwitch>;
+  createVideoSwitch(options?: {
+    codec?: SwitchCodecName;
+    exclude?: string;
+  }): Promise<SfuVideoSwitch>;
   close(): void;
 }
 
@@ -93,6 +97,8 @@ export interface SfuVideoSwitch
   extends SfuSyntheticTrack, Pick<TypedEmitter<SfuVideoSwitchEvents>, 'on' | 'off' | 'once'> {
   readonly kind: 'video';
   readonly codec: SwitchCodecName;
+  /** The participant whose producers this switch never shows, or null. */
+  readonly exclude: string | null;
   /** The producer whose video the track carries now, or null. */
   readonly source: string | null;
   /** The producer selected but not shown yet (its keyframe is awaited), or null. */
@@ -101,7 +107,7 @@ export interface SfuVideoSwitch
    * Shows a video producer of this room: a keyframe is requested from it and
    * the track switches on that keyframe, until which the old source goes on.
    * Resolves false (and changes nothing) when the producer is unknown, closed,
-   * not video, not in the switch's codec, or another select came later.
+   * not video, excluded, not in the switch's codec, or another select came later.
    * select(null) stops the track (the receiver keeps the last frame).
    */
   select(producerId: string | null): Promise<boolean>;

@@ -237,6 +237,7 @@ export class FakeVideoSwitch extends TypedEmitter<SfuVideoSwitchEvents> implemen
   constructor(
     private readonly room: FakeRoom,
     readonly codec: SwitchCodecName,
+    readonly exclude: string | null,
   ) {
     super();
   }
@@ -253,6 +254,7 @@ export class FakeVideoSwitch extends TypedEmitter<SfuVideoSwitchEvents> implemen
       const source = this.room.producers.get(producerId);
       if (!source || source.closed || source.kind !== 'video' || this.room.isSynthetic(source))
         return false;
+      if (source.appData.participantId === this.exclude) return false;
     }
     if (this.source !== producerId) {
       this.source = producerId;
@@ -293,9 +295,11 @@ export class FakeRoom extends TypedEmitter<SfuRoomEvents> implements SfuRoom {
     this.producers.set(mix.id, mix.producer);
     return mix;
   }
-  async createVideoSwitch(options: { codec?: SwitchCodecName } = {}): Promise<SfuVideoSwitch> {
+  async createVideoSwitch(
+    options: { codec?: SwitchCodecName; exclude?: string } = {},
+  ): Promise<SfuVideoSwitch> {
     if (this.closed) throw new Error('room closed');
-    const videoSwitch = new FakeVideoSwitch(this, options.codec ?? 'VP8');
+    const videoSwitch = new FakeVideoSwitch(this, options.codec ?? 'VP8', options.exclude ?? null);
     this.switches.push(videoSwitch);
     this.producers.set(videoSwitch.id, videoSwitch.producer);
     return videoSwitch;

@@ -43,6 +43,7 @@ export class MediasoupVideoSwitch
   private constructor(
     private readonly host: SyntheticHost,
     readonly codec: SwitchCodecName,
+    readonly exclude: string | null,
     private readonly transport: ms.DirectTransport,
     private readonly producer: ms.Producer,
     private readonly capabilities: ms.RtpCapabilities,
@@ -53,7 +54,11 @@ export class MediasoupVideoSwitch
     transport.observer.once('close', () => this.close());
   }
 
-  static async create(host: SyntheticHost, codec: SwitchCodecName): Promise<MediasoupVideoSwitch> {
+  static async create(
+    host: SyntheticHost,
+    codec: SwitchCodecName,
+    exclude: string | null,
+  ): Promise<MediasoupVideoSwitch> {
     const router = host.router;
     const capability = routerCodec(router, `video/${codec}`);
     if (!capability?.preferredPayloadType)
@@ -89,7 +94,15 @@ export class MediasoupVideoSwitch
       });
       host.addSynthetic(producer, router);
       const stream = new SwitchedStream({ ssrc, codec, clockRate: capability.clockRate });
-      return new MediasoupVideoSwitch(host, codec, transport, producer, capabilities, stream);
+      return new MediasoupVideoSwitch(
+        host,
+        codec,
+        exclude,
+        transport,
+        producer,
+        capabilities,
+        stream,
+      );
     } catch (error) {
       transport.close();
       throw error;
@@ -121,14 +134,19 @@ export class MediasoupVideoSwitch
     if (producerId === this.pending) return true;
     const source = this.host.producer(producerId);
     if (!source || source.closed || source.kind !== 'video') return false;
+    if (this.exclude !== null && source.appData.participantId === this.exclude) return false;
     const router = this.host.router;
     const superseded = () => this.#closed || selection !== this.#selection;
     if (!(await this.host.ensureOn(producerId, router)) || superseded()) return false;
     if (!router.canConsume({ producerId, rtpCapabilities: this.capabilities })) return false;
-    const consumer = await this.transport.consume({
-      producerId,
-      rtpCapabilities: this.capabilities,
-    });
+    let consumer: ms.Consumer;
+    try {
+      consumer = await this.transport.consume({ producerId, rtpCapabilities: this.capabilities });
+    } catch (error) {
+      // The switch or the source closed meanwhile: not an error of the caller's.
+      if (superseded() || source.closed) return false;
+      throw error;
+    }
     if (superseded()) {
       consumer.close();
       return false;
