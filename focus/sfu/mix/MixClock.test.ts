@@ -15,8 +15,11 @@ function advance(total: number, step = 1): void {
   }
 }
 
-test('one frame per 20 ms, from the start', () => {
-  let frames = 0;
+let frames = 0;
+
+/** A 20 ms clock on the fake time, after its first frame. */
+function started(): MixClock {
+  frames = 0;
   const clock = new MixClock(
     20,
     () => frames++,
@@ -24,6 +27,11 @@ test('one frame per 20 ms, from the start', () => {
   );
   clock.start();
   jest.advanceTimersByTime(0);
+  return clock;
+}
+
+test('one frame per 20 ms, from the start', () => {
+  const clock = started();
   expect(frames).toBe(1);
   advance(1000);
   expect(frames).toBe(51);
@@ -34,14 +42,7 @@ test('one frame per 20 ms, from the start', () => {
 });
 
 test('late wake-ups catch up, but a long stall skips ahead instead of bursting', () => {
-  let frames = 0;
-  const clock = new MixClock(
-    20,
-    () => frames++,
-    () => now,
-  );
-  clock.start();
-  jest.advanceTimersByTime(0);
+  const clock = started();
   // The event loop is blocked for 70 ms: the missed frames run at the next wake-up.
   now += 70;
   jest.advanceTimersByTime(70);
