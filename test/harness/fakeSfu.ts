@@ -2,6 +2,7 @@
  * An in-memory SFU for unit tests of the conference state machine: it keeps
  * endpoints, producers and consumers as plain objects and can be inspected.
  */
+import { InvalidStateError } from '../../common/errors';
 import { TypedEmitter } from '../../common/TypedEmitter';
 import type {
   ms,
@@ -248,7 +249,7 @@ export class FakeVideoSwitch extends TypedEmitter<SfuVideoSwitchEvents> implemen
     return this.producer.closed;
   }
   async select(producerId: string | null): Promise<boolean> {
-    if (this.closed) throw new Error('video switch closed');
+    if (this.closed) throw new InvalidStateError('video switch closed');
     this.selections.push(producerId);
     if (producerId !== null) {
       const source = this.room.producers.get(producerId);
@@ -289,7 +290,7 @@ export class FakeRoom extends TypedEmitter<SfuRoomEvents> implements SfuRoom {
     return endpoint;
   }
   async createAudioMix(options: { exclude?: string } = {}): Promise<SfuAudioMix> {
-    if (this.closed) throw new Error('room closed');
+    if (this.closed) throw new InvalidStateError('room closed');
     const mix = new FakeAudioMix(options.exclude ?? null);
     this.mixes.push(mix);
     this.producers.set(mix.id, mix.producer);
@@ -298,7 +299,7 @@ export class FakeRoom extends TypedEmitter<SfuRoomEvents> implements SfuRoom {
   async createVideoSwitch(
     options: { codec?: SwitchCodecName; exclude?: string } = {},
   ): Promise<SfuVideoSwitch> {
-    if (this.closed) throw new Error('room closed');
+    if (this.closed) throw new InvalidStateError('room closed');
     const videoSwitch = new FakeVideoSwitch(this, options.codec ?? 'VP8', options.exclude ?? null);
     this.switches.push(videoSwitch);
     this.producers.set(videoSwitch.id, videoSwitch.producer);
