@@ -24,6 +24,14 @@ import { fromJingleError, unknownSession } from '../component/jingleErrors';
 import { JinglePeer } from '../client/JinglePeer';
 import { iceServersFrom, NS_EXTDISCO, servicesRequest } from '../client/externalServices';
 import {
+  announcedSpeaker,
+  conferenceRequest,
+  isFocusJid,
+  parseConferenceResult,
+  receiveConstraints,
+} from '../client/focusProtocol';
+import { joinPresence, leavePresence, parseMucPresence } from '../client/mucPresence';
+import {
   syntheticAudio,
   syntheticVideo,
   type AudioOptions,
@@ -31,11 +39,6 @@ import {
   type VideoOptions,
 } from './syntheticMedia';
 import { pollStats, remoteTrackStats, type RemoteTrackStats } from './stats';
-
-const NS_MUC = 'http://jabber.org/protocol/muc';
-const NS_FOCUS = 'http://jitsi.org/protocol/focus';
-const NS_SPEAKER = 'urn:confab:speaker:0';
-const NS_RECEIVE = 'urn:confab:receive:0';
 
 export interface BotOptions {
   /** xmpp://host:port or ws://host:port/xmpp-websocket */
@@ -90,6 +93,11 @@ export class ConferenceBot extends TypedEmitter<BotEvents> {
   private readonly localStream = new MediaStream();
   private readonly timeoutMs: number;
   private left = false;
+  /** The focus's nick in the room, from its conference answer. */
+  private focusNick: string | undefined;
+  private online = false;
+  /** The focus's full JID that started the current session. */
+  private focusJid = '';
   /** The iceServers the peer connection uses (configured, or from XEP-0215). */
   iceServers: RTCIceServer[];
 
@@ -105,6 +113,13 @@ export class ConferenceBot extends TypedEmitter<BotEvents> {
     this.xmpp.on('error', () => {});
     this.xmpp.iqCallee.set(NS.JINGLE, 'jingle', (ctx) => this.onJingle(ctx.stanza));
     this.xmpp.on('stanza', (stanza) => this.onStanza(stanza));
+    // After a reconnection (a new XMPP session) the bot is no longer in the
+    // room: it joins again, as clients rejoin their rooms, and the focus
+    // re-invites it.
+    this.xmpp.on('online', () => {
+      if (this.online && !this.left) void this.joinRoom().catch(() => {});
+      this.online = true;
+    });
   }
 
   /** Logs in, joins the room and (by default) requests the conference. */
@@ -133,21 +148,15 @@ export class ConferenceBot extends TypedEmitter<BotEvents> {
   private async joinRoom(): Promise<void> {
     const joined = new Promise<void>((resolve, reject) => {
       const onPresence = (stanza: Element): void => {
-        if (stanza.name !== 'presence' || stanza.attrs.from !== this.occupantJid) return;
+        const p = parseMucPresence(stanza, this.options.room);
+        if (!p || p.nick !== this.options.nick) return;
         this.xmpp.off('stanza', onPresence);
-        if (stanza.attrs.type === 'error')
-          reject(StanzaError.fromStanza(stanza) ?? new Error('cannot join'));
+        if (p.kind === 'error') reject(StanzaError.fromStanza(stanza) ?? new Error('cannot join'));
         else resolve();
       };
       this.xmpp.on('stanza', onPresence);
     });
-    await this.xmpp.send(
-      xml(
-        'presence',
-        { to: this.occupantJid },
-        xml('x', { xmlns: NS_MUC }, xml('history', { maxstanzas: 0 })),
-      ),
-    );
+    await this.xmpp.send(joinPresence(this.options.room, this.options.nick));
     await withTimeout(joined, this.timeoutMs, 'room join');
   }
 
@@ -163,27 +172,35 @@ export class ConferenceBot extends TypedEmitter<BotEvents> {
 
   /** Sends the conference request; rejects with the focus's error. */
   async requestConference(): Promise<Element> {
-    return this.xmpp.iqCaller.set(
-      xml('conference', { xmlns: NS_FOCUS, room: this.options.room }),
+    const result = await this.xmpp.iqCaller.set(
+      conferenceRequest(this.options.room),
       this.options.focus,
       this.timeoutMs,
     );
+    this.focusNick = parseConferenceResult(result, 'focus').focusNick;
+    return result;
   }
 
   private onStanza(stanza: Element): void {
-    const from = stanza.attrs.from ?? '';
-    if (stanza.name === 'presence' && from.startsWith(this.options.room + '/')) {
-      const nick = from.slice(this.options.room.length + 1);
-      if (stanza.attrs.type === 'unavailable') this.occupants.delete(nick);
-      else if (!stanza.attrs.type) this.occupants.set(nick, stanza);
+    const presence = parseMucPresence(stanza, this.options.room);
+    if (presence) {
+      if (presence.kind === 'unavailable') this.occupants.delete(presence.nick);
+      else if (presence.kind === 'available') this.occupants.set(presence.nick, stanza);
     } else if (stanza.name === 'message' && stanza.attrs.type === 'groupchat') {
-      const speaker = stanza.getChild('dominant-speaker', NS_SPEAKER);
-      if (speaker?.attrs.nick) this.emit('speaker', speaker.attrs.nick);
-      else this.emit('message', stanza);
+      const speaker = announcedSpeaker(stanza, this.options.room, this.focusNick);
+      if (speaker) this.emit('speaker', speaker);
+      else if (speaker === undefined) this.emit('message', stanza);
     }
   }
 
+  /** Jingle only from the focus, and a session's steps only from the JID that started it. */
   private async onJingle(iq: Element): Promise<Element | true> {
+    const from = iq.attrs.from ?? '';
+    if (!isFocusJid(from, this.options.focus))
+      return new StanzaError(
+        'service-unavailable',
+        'this bot takes calls from the focus',
+      ).toElement();
     const jingle = iq.getChild('jingle', NS.JINGLE);
     if (!jingle) return new StanzaError('bad-request').toElement();
     const parsed = parseJingle(jingle);
@@ -198,10 +215,12 @@ export class ConferenceBot extends TypedEmitter<BotEvents> {
     }
     if (payload.action === 'session-initiate') {
       if (this.peer && !this.peer.session.ended) this.peer.close();
-      this.peer = this.startPeer(payload.sid, iq.attrs.from ?? '');
+      this.focusJid = from;
+      this.peer = this.startPeer(payload.sid, from);
     }
     const peer = this.peer;
-    if (!peer || peer.session.sid !== payload.sid) return unknownSession().toElement();
+    if (!peer || peer.session.sid !== payload.sid || from !== this.focusJid)
+      return unknownSession().toElement();
     const handled = await peer.handle(payload);
     if (!handled.ok) return fromJingleError(handled.error).toElement();
     return true;
@@ -273,11 +292,7 @@ export class ConferenceBot extends TypedEmitter<BotEvents> {
   async setMaxLayer(content: string, spatialLayer: number): Promise<void> {
     const sid = this.peer?.session.sid ?? '';
     await this.xmpp.iqCaller.set(
-      xml(
-        'constraints',
-        { xmlns: NS_RECEIVE, sid },
-        xml('content', { name: content, 'max-spatial-layer': spatialLayer }),
-      ),
+      receiveConstraints(sid, [{ content, maxSpatialLayer: spatialLayer }]),
       this.options.focus,
       this.timeoutMs,
     );
@@ -299,9 +314,7 @@ export class ConferenceBot extends TypedEmitter<BotEvents> {
     if (this.left) return;
     this.left = true;
     await this.peer?.terminate({ condition: 'success' });
-    await this.xmpp
-      .send(xml('presence', { to: this.occupantJid, type: 'unavailable' }))
-      .catch(() => {});
+    await this.xmpp.send(leavePresence(this.options.room, this.options.nick)).catch(() => {});
     this.stopMedia();
     await this.xmpp.stop().catch(() => {});
   }

@@ -7,9 +7,9 @@
  * reason. Pure codec.
  */
 import xml, { type Element } from '@xmpp/xml';
+import { NS_MUC_USER } from './mucPresence';
 
 export const NS_CONFERENCE = 'jabber:x:conference';
-const NS_MUC_USER = 'http://jabber.org/protocol/muc#user';
 const MAX_REASON = 1024;
 
 export interface MucInvitation {

@@ -13,7 +13,8 @@ import type { OneToOneCall } from '../../../client/OneToOneCall';
 import { parseInvitation, type MucInvitation } from '../../../client/mucInvitation';
 import { NS, parseJingle, serializeJingle, type MediaKind } from '../../../jingle';
 import { TypedEmitter } from '../../../common/TypedEmitter';
-import { jingleErrorElement, stanzaError } from '../call/focusProtocol';
+import { fromJingleError, unknownSession } from '../../../component/jingleErrors';
+import { isFocusJid } from '../../../client/focusProtocol';
 import type { ClientConfig } from '../config';
 import { BrowserCallMedia } from '../direct/DirectCall';
 import { createLogger } from '../log';
@@ -141,17 +142,11 @@ export class Account extends TypedEmitter<AccountEvents> {
 
   /** Jingle from anyone but the focus: a 1:1 call's session. */
   private async onJingle(payload: Element, from: string): Promise<Element | true | null> {
-    if (domainOf(from) === this.o.config.focusDomain) return null; // the conference's
+    if (isFocusJid(from, this.o.config.focusDomain)) return null; // the conference's
     const parsed = parseJingle(payload);
-    if (!parsed.ok) return jingleErrorElement(parsed.error);
+    if (!parsed.ok) return fromJingleError(parsed.error).toElement();
     const result = await this.router.handleJingle(from, parsed.value);
-    if (!result)
-      return stanzaError('cancel', 'item-not-found', 'unknown session', 'unknown-session');
-    return result.ok ? true : jingleErrorElement(result.error);
+    if (!result) return unknownSession().toElement();
+    return result.ok ? true : fromJingleError(result.error).toElement();
   }
-}
-
-function domainOf(jid: string): string {
-  const bare = jid.split('/')[0] ?? '';
-  return bare.slice(bare.indexOf('@') + 1).toLowerCase();
 }

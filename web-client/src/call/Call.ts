@@ -22,13 +22,14 @@ import {
   conferenceRequest,
   contentOwners,
   forwardedVideoCodecs,
-  jingleErrorElement,
+  isFocusJid,
   parseConferenceResult,
   receiveConstraints,
-  stanzaError,
   type ConferenceReady,
   type LayerConstraint,
-} from './focusProtocol';
+} from '../../../client/focusProtocol';
+import { StanzaError } from '../../../component/StanzaError';
+import { fromJingleError, unknownSession } from '../../../component/jingleErrors';
 import { Roster } from './Roster';
 import { ScreenShare } from './ScreenShare';
 
@@ -39,6 +40,8 @@ const MAX_MEDIA_RETRIES = 3;
 const ICE_GRACE_MS = 4000;
 /** How long an ICE restart may take before the session is replaced. */
 const ICE_RESTART_WAIT_MS = 10000;
+/** How long to wait for the focus's new session after connectivity-error, before asking. */
+const NEW_SESSION_WAIT_MS = 15000;
 
 export type CallPhase = 'connecting' | 'joining' | 'joined' | 'reconnecting' | 'failed' | 'ended';
 
@@ -89,6 +92,8 @@ export class Call extends TypedEmitter<CallEvents> {
   private speakerNick = '';
   private iceRestarted = false;
   private iceTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Waits for the focus's new session after it ended ours with connectivity-error. */
+  private sessionWait: ReturnType<typeof setTimeout> | undefined;
   /** Whether the connection is a signed-in account's, shared with the rest of the page. */
   private readonly shared: boolean;
   /** Invitations we sent, by message id, to report the ones that bounce. */
@@ -269,26 +274,32 @@ export class Call extends TypedEmitter<CallEvents> {
       15000,
     );
     this.focus = parseConferenceResult(result, 'focus');
+    this.muc?.setFocusNick(this.focus.focusNick);
     log.info('conference ready', { focus: this.focus.focusJid });
   }
 
   /** Jingle from the focus: a new session, or a step of the current one. */
   private async onJingle(payload: Element, from: string): Promise<Element | true | null> {
-    if (domainOf(from) !== this.o.config.focusDomain) {
+    if (!isFocusJid(from, this.o.config.focusDomain)) {
       if (this.shared) return null; // a 1:1 call's, the account takes it
-      return stanzaError('cancel', 'service-unavailable', 'this client takes calls from the focus');
+      return new StanzaError(
+        'service-unavailable',
+        'this client takes calls from the focus',
+      ).toElement();
     }
     const parsed = parseJingle(payload);
-    if (!parsed.ok) return jingleErrorElement(parsed.error);
+    if (!parsed.ok) return fromJingleError(parsed.error).toElement();
     const jingle = parsed.value;
     if (jingle.action === 'session-initiate') {
+      clearTimeout(this.sessionWait);
       this.closePeer();
       this.focusFullJid = from;
       this.peer = this.createPeer(jingle.sid);
     }
     const peer = this.peer;
-    if (!peer || peer.sid !== jingle.sid)
-      return stanzaError('cancel', 'item-not-found', 'unknown session', 'unknown-session');
+    // A session's steps come from the focus JID that started it.
+    if (!peer || peer.sid !== jingle.sid || from !== this.focusFullJid)
+      return unknownSession().toElement();
     this.roster.setOwners(contentOwners(payload));
     if (jingle.action === 'session-info' && jingle.info) {
       const info = jingle.info;
@@ -296,7 +307,7 @@ export class Call extends TypedEmitter<CallEvents> {
         this.roster.setMuted(info.name, info.type === 'mute');
     }
     const handled = await peer.handle(jingle);
-    return handled.ok ? true : jingleErrorElement(handled.error);
+    return handled.ok ? true : fromJingleError(handled.error).toElement();
   }
 
   /**
@@ -341,13 +352,26 @@ export class Call extends TypedEmitter<CallEvents> {
       this.peer = null;
       this.roster.clear();
       this.screenShare.reset();
-      // connectivity-error: the media server restarted and a new session-initiate follows.
-      if (reason?.condition !== 'connectivity-error') void this.recoverMedia('The call ended.');
+      if (reason?.condition === 'connectivity-error') this.awaitNewSession();
+      else void this.recoverMedia('The call ended.');
     });
     peer.on('error', (error) => {
       if (this.peer === peer) void this.recoverMedia(`Media error: ${error.message}`);
     });
     return peer;
+  }
+
+  /**
+   * connectivity-error: the focus restarts our session (its media server or
+   * the focus itself restarted, or our media failed) and a new
+   * session-initiate follows. If none comes in time, we ask again.
+   */
+  private awaitNewSession(): void {
+    this.setPhase('reconnecting', 'Reconnecting the call…');
+    clearTimeout(this.sessionWait);
+    this.sessionWait = setTimeout(() => {
+      if (!this.peer) void this.recoverMedia('The call was not restarted.');
+    }, NEW_SESSION_WAIT_MS);
   }
 
   private mediaState(peer: JinglePeer, state: RTCPeerConnectionState): void {
@@ -459,6 +483,7 @@ export class Call extends TypedEmitter<CallEvents> {
   async leave(): Promise<void> {
     if (this._phase === 'ended') return;
     this.setPhase('ended');
+    clearTimeout(this.sessionWait);
     this.screenShare.reset();
     const peer = this.peer;
     this.peer = null;
@@ -492,11 +517,6 @@ export class Call extends TypedEmitter<CallEvents> {
 export function simulcastLayersFor(video: MediaStreamTrack | null): number {
   const height = video?.getSettings().height ?? 720;
   return height >= 540 ? 3 : height >= 360 ? 2 : 1;
-}
-
-function domainOf(jid: string): string {
-  const bare = jid.split('/')[0] ?? '';
-  return bare.slice(bare.indexOf('@') + 1).toLowerCase();
 }
 
 function readable(error: unknown): string {

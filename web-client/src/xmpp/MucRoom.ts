@@ -2,19 +2,23 @@
  * XEP-0045 Multi-User Chat 1.34, the occupant side for the page: join with a
  * nickname (a taken one gets a number), follow the occupants, chat with plain
  * `<body/>` groupchat messages (so every XMPP client in the room takes part),
- * and hear the focus's dominant-speaker announcements (urn:confab:speaker:0).
+ * and hear the focus's dominant-speaker announcements (only from the focus).
  */
 import xml, { type Element } from '@xmpp/xml';
 import { TypedEmitter } from '../../../common/TypedEmitter';
 import { TimeoutError } from '../../../common/errors';
 import { createLogger } from '../log';
+import { announcedSpeaker } from '../../../client/focusProtocol';
+import {
+  joinPresence,
+  leavePresence,
+  parseMucPresence,
+  type MucPresence,
+} from '../../../client/mucPresence';
 import type { XmppConnection } from './XmppConnection';
 
 const log = createLogger('muc');
 
-export const NS_MUC = 'http://jabber.org/protocol/muc';
-export const NS_MUC_USER = 'http://jabber.org/protocol/muc#user';
-export const NS_SPEAKER = 'urn:confab:speaker:0';
 const NS_DELAY = 'urn:xmpp:delay';
 const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
 const MAX_NICK_ATTEMPTS = 8;
@@ -61,6 +65,8 @@ export class MucRoom extends TypedEmitter<MucEvents> {
   /** New nick → old nick, between the two presences of a nick change. */
   private readonly renames = new Map<string, string>();
   private joined = false;
+  /** The focus's nick, from its conference answer (see setFocusNick). */
+  private focusNick: string | undefined;
   private joinWaiter: { resolve: () => void; reject: (e: Error) => void; nick: string } | null =
     null;
   private readonly onStanza = (stanza: Element): void => this.handle(stanza);
@@ -75,6 +81,14 @@ export class MucRoom extends TypedEmitter<MucEvents> {
 
   get nick(): string {
     return this._nick;
+  }
+
+  /**
+   * The focus's nick, from its conference answer. Speaker announcements count
+   * only from this occupant; before the answer, none do.
+   */
+  setFocusNick(nick: string): void {
+    this.focusNick = nick;
   }
 
   /** Joins with `nick`, or `nick (2)`… when taken. Resolves with the nick in use. */
@@ -116,11 +130,7 @@ export class MucRoom extends TypedEmitter<MucEvents> {
           reject(e);
         },
       };
-      const presence = xml(
-        'presence',
-        { to: `${this.jid}/${nick}` },
-        xml('x', { xmlns: NS_MUC }, xml('history', { maxstanzas: history })),
-      );
+      const presence = joinPresence(this.jid, nick, { history });
       this.xmpp.send(presence).catch((e: unknown) => {
         this.joinWaiter = null;
         clearTimeout(timer);
@@ -140,26 +150,26 @@ export class MucRoom extends TypedEmitter<MucEvents> {
     this.xmpp.off('stanza', this.onStanza);
     if (!this.joined) return;
     this.joined = false;
-    await this.xmpp
-      .send(xml('presence', { to: `${this.jid}/${this._nick}`, type: 'unavailable' }))
-      .catch(() => {});
+    await this.xmpp.send(leavePresence(this.jid, this._nick)).catch(() => {});
   }
 
   private handle(stanza: Element): void {
-    const from = stanza.attrs.from ?? '';
-    const slash = from.indexOf('/');
-    const bare = (slash < 0 ? from : from.slice(0, slash)).toLowerCase();
-    if (bare !== this.jid.toLowerCase()) return;
-    const nick = slash < 0 ? '' : from.slice(slash + 1);
-    if (stanza.name === 'presence') this.presence(stanza, nick);
-    else if (stanza.name === 'message') this.message(stanza, nick);
+    if (stanza.name === 'presence') {
+      const presence = parseMucPresence(stanza, this.jid);
+      if (presence) this.presence(stanza, presence);
+    } else if (stanza.name === 'message') {
+      const from = stanza.attrs.from ?? '';
+      const slash = from.indexOf('/');
+      const bare = slash < 0 ? from : from.slice(0, slash);
+      if (bare.toLowerCase() === this.jid.toLowerCase())
+        this.message(stanza, slash < 0 ? '' : from.slice(slash + 1));
+    }
   }
 
-  private presence(stanza: Element, nick: string): void {
-    const x = stanza.getChild('x', NS_MUC_USER);
-    const codes = new Set(x?.getChildren('status').map((s) => s.attrs.code) ?? []);
-    const isSelf = codes.has('110') || (nick === this._nick && nick !== '');
-    if (stanza.attrs.type === 'error') {
+  private presence(stanza: Element, p: MucPresence): void {
+    const nick = p.nick;
+    const isSelf = p.self || (nick === this._nick && nick !== '');
+    if (p.kind === 'error') {
       if (this.joinWaiter && (nick === this.joinWaiter.nick || nick === '')) {
         const waiter = this.joinWaiter;
         this.joinWaiter = null;
@@ -167,22 +177,21 @@ export class MucRoom extends TypedEmitter<MucEvents> {
       }
       return; // also a refused nick change: we keep the nick we have
     }
-    const item = x?.getChild('item');
-    if (stanza.attrs.type === 'unavailable') {
+    if (p.kind === 'unavailable') {
       const gone = this.occupants.get(nick);
       this.occupants.delete(nick);
-      if (codes.has('303')) {
+      if (p.codes.has('303')) {
         // A nick change: the presence under the new nick follows.
-        if (item?.attrs.nick) this.renames.set(item.attrs.nick, nick);
+        if (p.newNick) this.renames.set(p.newNick, nick);
         return;
       }
       if (isSelf) {
         this.joined = false;
         this.emit(
           'lost',
-          codes.has('307')
+          p.removal === 'kicked'
             ? 'You were removed from the room.'
-            : codes.has('332')
+            : p.removal === 'shutdown'
               ? 'The server is shutting down.'
               : 'The room was closed.',
         );
@@ -198,8 +207,8 @@ export class MucRoom extends TypedEmitter<MucEvents> {
     const occupant: Occupant = {
       nick,
       jid: `${this.jid}/${nick}`,
-      role: item?.attrs.role ?? 'participant',
-      affiliation: item?.attrs.affiliation ?? 'none',
+      role: p.role,
+      affiliation: p.affiliation,
       self: isSelf,
     };
     const known = this.occupants.has(nick);
@@ -239,11 +248,9 @@ export class MucRoom extends TypedEmitter<MucEvents> {
       return;
     }
     if (stanza.attrs.type !== 'groupchat') return;
-    const speaker = stanza.getChild('dominant-speaker', NS_SPEAKER);
-    if (speaker?.attrs.nick) {
-      this.emit('speaker', speaker.attrs.nick);
-      return;
-    }
+    const speaker = announcedSpeaker(stanza, this.jid, this.focusNick);
+    if (speaker) this.emit('speaker', speaker);
+    if (speaker !== undefined) return; // an announcement, from the focus or forged
     const body = stanza.getChildText('body');
     if (body === null || body.trim() === '' || nick === '') return;
     const delay = stanza.getChild('delay', NS_DELAY);
