@@ -2,9 +2,18 @@
  * The XEP-0114 connection of a Confab component to Prosody, with automatic
  * reconnection, an IQ router, disco (XEP-0030) and ping (XEP-0199). The first
  * connection fails with one clear message (refused, wrong secret, unknown
- * host); later drops reconnect on their own.
+ * host); later drops reconnect on their own (every second), and `online` and
+ * `offline` tell the link's state.
+ *
+ * The entity is assembled from xmpp.js's parts like @xmpp/component does,
+ * except that IQ requests go to Confab's own router (no payload echo, a depth
+ * guard in front of everything).
  */
-import { component, type Component } from '@xmpp/component';
+import { Component, type ComponentEntity } from '@xmpp/component-core';
+import createMiddleware from '@xmpp/middleware';
+import createReconnect from '@xmpp/reconnect';
+import createIqCaller from '@xmpp/iq/caller';
+import type { IqCaller, Reconnect } from '@xmpp/connection';
 import type { Element } from '@xmpp/xml';
 import { createLogger } from '../common/logger';
 import { InvalidStateError, TimeoutError } from '../common/errors';
@@ -40,24 +49,36 @@ type ComponentEvents = {
 };
 
 export class ComponentConnection extends TypedEmitter<ComponentEvents> {
-  readonly entity: Component;
+  readonly entity: ComponentEntity;
+  readonly reconnect: Reconnect;
+  private readonly iqCaller: IqCaller;
   readonly router: IqRouter;
   readonly disco: Disco;
   private readonly log;
   private closed = false;
   /** Warnings about the link only make sense once it was up. */
   private wasOnline = false;
+  private linkUp = false;
 
   constructor(readonly options: ComponentOptions) {
     super();
     this.log = createLogger('component', { domain: options.domain });
-    this.entity = component({
+    const entity = new Component({
       service: `xmpp://${options.host}:${options.port}`,
       domain: options.domain,
-      password: options.secret,
     });
-    this.entity.timeout = options.requestTimeoutMs ?? 10000;
-    this.router = new IqRouter(this.entity);
+    this.entity = entity;
+    this.reconnect = createReconnect({ entity });
+    const middleware = createMiddleware({ entity });
+    // The router's depth guard must see every stanza first.
+    this.router = new IqRouter(middleware);
+    this.iqCaller = createIqCaller({ entity, middleware });
+    entity.on('open', (el) => {
+      entity.authenticate(el.attrs.id ?? '', options.secret).catch((e: unknown) => {
+        entity.emit('error', e);
+      });
+    });
+    entity.timeout = options.requestTimeoutMs ?? 10000;
     this.disco = new Disco(this.router);
     this.disco.addIdentity(options.identity);
     registerPing(this.router, this.disco);
@@ -67,13 +88,15 @@ export class ComponentConnection extends TypedEmitter<ComponentEvents> {
     });
     this.entity.on('online', () => {
       this.wasOnline = true;
+      this.linkUp = true;
       this.log.info('online');
       this.emit('online');
     });
-    this.entity.on('offline', () => this.emit('offline'));
     this.entity.on('status', (status) => {
-      if (status === 'disconnect' && !this.closed && this.wasOnline)
-        this.log.warn('disconnected from Prosody; reconnecting');
+      if (status !== 'disconnect' || this.closed || !this.wasOnline) return;
+      if (this.linkUp) this.log.warn('disconnected from Prosody; reconnecting');
+      this.linkUp = false;
+      this.emit('offline');
     });
     this.entity.on('error', (error) => {
       if (!this.closed && this.wasOnline)
@@ -110,7 +133,7 @@ export class ComponentConnection extends TypedEmitter<ComponentEvents> {
     try {
       await Promise.race([this.entity.start(), failed, timedOut]);
     } catch (error) {
-      this.entity.reconnect.stop();
+      this.reconnect.stop();
       await this.entity.stop().catch(() => {});
       throw error;
     } finally {
@@ -128,7 +151,7 @@ export class ComponentConnection extends TypedEmitter<ComponentEvents> {
   async request(iq: Element, timeoutMs?: number): Promise<Element> {
     if (this.closed) throw new InvalidStateError('component closed');
     try {
-      return await this.entity.iqCaller.request(iq, timeoutMs ?? this.entity.timeout);
+      return await this.iqCaller.request(iq, timeoutMs ?? this.entity.timeout);
     } catch (error) {
       const stanza = (error as { element?: Element }).element;
       if (stanza) throw StanzaError.fromStanza(stanza.root()) ?? error;
@@ -141,7 +164,7 @@ export class ComponentConnection extends TypedEmitter<ComponentEvents> {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.entity.reconnect.stop();
+    this.reconnect.stop();
     // Prosody may be gone already (Ctrl-C reaches the whole process group).
     this.entity.timeout = 1000;
     await this.entity.stop().catch(() => {});

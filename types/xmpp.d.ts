@@ -143,7 +143,7 @@ declare module '@xmpp/connection' {
     send(element: Element): Promise<void>;
     sendMany(elements: Element[]): Promise<void>;
     write(data: string): Promise<void>;
-    on(event: 'stanza' | 'element' | 'nonza', listener: (el: Element) => void): this;
+    on(event: 'stanza' | 'element' | 'nonza' | 'open', listener: (el: Element) => void): this;
     on(event: 'online', listener: (jid: JID) => void): this;
     on(event: 'offline' | 'disconnect', listener: () => void): this;
     on(event: 'error', listener: (err: Error & { condition?: string }) => void): this;
@@ -172,6 +172,38 @@ declare module '@xmpp/component' {
     domain: string;
     password: string;
   }): Component;
+}
+
+// The parts a component is assembled from (see component/ComponentConnection.ts).
+declare module '@xmpp/component-core' {
+  import type { XmppEntity } from '@xmpp/connection';
+  export type ComponentEntity = Omit<
+    XmppEntity,
+    'reconnect' | 'middleware' | 'iqCaller' | 'iqCallee'
+  > & {
+    authenticate(id: string, password: string): Promise<void>;
+    emit(event: string, ...args: unknown[]): boolean;
+  };
+  export const Component: new (options: { service: string; domain: string }) => ComponentEntity;
+}
+
+declare module '@xmpp/middleware' {
+  import type { Middleware } from '@xmpp/connection';
+  export interface Middlewares {
+    use(fn: Middleware): void;
+    filter(fn: Middleware): void;
+  }
+  export default function middleware(options: { entity: unknown }): Middlewares;
+}
+
+declare module '@xmpp/reconnect' {
+  import type { Reconnect } from '@xmpp/connection';
+  export default function reconnect(options: { entity: unknown }): Reconnect;
+}
+
+declare module '@xmpp/iq/caller' {
+  import type { IqCaller } from '@xmpp/connection';
+  export default function iqCaller(options: { entity: unknown; middleware: unknown }): IqCaller;
 }
 
 declare module '@xmpp/client' {

@@ -80,3 +80,48 @@ test('a closed component refuses to send, and closing twice is harmless', async 
   );
   await expect(comp.start()).rejects.toThrow('component closed');
 });
+
+test('an error reply carries the error only, not the request payload', async () => {
+  await world.component({ start: true }); // the tests above closed the first one
+  const reply = new Promise<string>((resolve) => {
+    const onInput = (data: string): void => {
+      if (!data.includes("id='echo1'") && !data.includes('id="echo1"')) return;
+      alice.off('input', onInput);
+      resolve(data);
+    };
+    alice.on('input', onInput);
+  });
+  await alice.write(
+    `<iq type='get' to='${world.focusDomain}' id='echo1'><query xmlns='urn:example:nothing'><secret>payload</secret></query></iq>`,
+  );
+  const text = await reply;
+  expect(text).toContain('service-unavailable');
+  expect(text).not.toContain('payload');
+});
+
+test('a 20,000-level nested payload gets bad-request, and the connection stays up', async () => {
+  const depth = 20000;
+  const reply = new Promise<string>((resolve) => {
+    const onInput = (data: string): void => {
+      if (!data.includes('deep1')) return;
+      alice.off('input', onInput);
+      resolve(data);
+    };
+    alice.on('input', onInput);
+  });
+  // Written as text: serialising such a tree recursively would overflow our own stack.
+  await alice.write(
+    `<iq type='set' to='${world.focusDomain}' id='deep1'><jingle xmlns='urn:xmpp:jingle:1'>` +
+      '<a>'.repeat(depth) +
+      '</a>'.repeat(depth) +
+      '</jingle></iq>',
+  );
+  const text = await reply;
+  expect(text).toContain('bad-request');
+  expect(text).toContain('nested deeper than 32 levels');
+  // Both the client's stream and the component link still work.
+  const pong = await alice.iqCaller.request(
+    xml('iq', { type: 'get', to: world.focusDomain }, xml('ping', { xmlns: 'urn:xmpp:ping' })),
+  );
+  expect(pong.attrs.type).toBe('result');
+});
