@@ -31,7 +31,7 @@ http_interfaces = { "127.0.0.1"; "::1"; }
 https_ports = {}
 
 -- Modules on every host.
-modules_enabled = { "roster"; "saslauth"; "tls"; "disco"; "ping"; "time"; "version"; "uptime"; "posix"; "carbons"; "pep"; "private"; "blocklist"; "vcard4"; "vcard_legacy"; "smacks"; "csi_simple"; "mam"; "admin_shell"; "admin_socket"; "websocket"; "bosh"; "external_services"; "dialback"; "s2s_bidi"; }
+modules_enabled = { "roster"; "saslauth"; "tls"; "disco"; "ping"; "time"; "version"; "uptime"; "posix"; "carbons"; "pep"; "private"; "blocklist"; "vcard4"; "vcard_legacy"; "smacks"; "csi_simple"; "mam"; "admin_shell"; "admin_socket"; "websocket"; "bosh"; "external_services"; "limits"; "dialback"; "s2s_bidi"; }
 -- Confab proxies WebSocket; it is same-origin for the web client.
 cross_domain_websocket = true
 consider_websocket_secure = true
@@ -41,6 +41,16 @@ allow_registration = false
 archive_expires_after = "1w"
 -- A client that drops off stays "present" this long, so it can resume; then it leaves its rooms.
 smacks_hibernation_time = 60
+
+-- Limits: how fast one connection may send (rate, with bursts), and the largest stanza
+-- accepted. A client over its rate is read more slowly; a stanza over the size closes its
+-- stream. They keep one flooding guest from taking the server down for everyone.
+limits = {
+  c2s = { rate = "64kb/s"; burst = "2s" };
+  s2sin = { rate = "256kb/s"; burst = "2s" };
+}
+c2s_stanza_size_limit = 262144
+s2s_stanza_size_limit = 524288
 
 -- Federation (s2s). With s2s_secure_auth = true every remote server must present a
 -- certificate valid for its domain; false also accepts dialback (DNS-based) trust, which

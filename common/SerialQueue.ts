@@ -8,14 +8,19 @@ import { InvalidStateError } from './errors';
 export class SerialQueue {
   private tail: Promise<unknown> = Promise.resolve();
   private pending = 0;
-  private closed = false;
+  private isClosed = false;
 
   get size(): number {
     return this.pending;
   }
 
+  /** Whether the queue refuses new tasks. */
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
   push<T>(task: () => Promise<T> | T): Promise<T> {
-    if (this.closed) return Promise.reject(new InvalidStateError('queue closed'));
+    if (this.isClosed) return Promise.reject(new InvalidStateError('queue closed'));
     this.pending++;
     const run = this.tail.then(() => task());
     this.tail = run.then(
@@ -32,6 +37,6 @@ export class SerialQueue {
 
   /** Refuses new tasks; tasks already queued still run. */
   close(): void {
-    this.closed = true;
+    this.isClosed = true;
   }
 }

@@ -46,7 +46,13 @@ type ComponentEvents = {
   offline: [];
   /** Every incoming message and presence (IQs go through the router). */
   stanza: [Element];
+  /** A stanza came in or went out. */
+  traffic: [direction: 'in' | 'out'];
+  /** A request of ours was answered (or failed): its payload and how long it took. */
+  replied: [{ payload: string; seconds: number }];
 };
+
+const STANZAS = new Set(['iq', 'message', 'presence']);
 
 export class ComponentConnection extends TypedEmitter<ComponentEvents> {
   readonly entity: ComponentEntity;
@@ -83,6 +89,8 @@ export class ComponentConnection extends TypedEmitter<ComponentEvents> {
     this.disco.addIdentity(options.identity);
     registerPing(this.router, this.disco);
 
+    this.entity.on('element', (el) => STANZAS.has(el.name) && this.emit('traffic', 'in'));
+    this.entity.on('send', (el) => STANZAS.has(el.name) && this.emit('traffic', 'out'));
     this.entity.on('stanza', (stanza) => {
       if (stanza.name === 'message' || stanza.name === 'presence') this.emit('stanza', stanza);
     });
@@ -150,6 +158,8 @@ export class ComponentConnection extends TypedEmitter<ComponentEvents> {
   /** Sends an IQ and resolves with the result; an error reply rejects with its StanzaError. */
   async request(iq: Element, timeoutMs?: number): Promise<Element> {
     if (this.closed) throw new InvalidStateError('component closed');
+    const started = performance.now();
+    const payload = iq.getChildElements()[0]?.name ?? '';
     try {
       return await this.iqCaller.request(iq, timeoutMs ?? this.entity.timeout);
     } catch (error) {
@@ -158,6 +168,8 @@ export class ComponentConnection extends TypedEmitter<ComponentEvents> {
       if ((error as Error).name === 'TimeoutError')
         throw new TimeoutError(`no reply to IQ to ${iq.attrs.to}`);
       throw error;
+    } finally {
+      this.emit('replied', { payload, seconds: (performance.now() - started) / 1000 });
     }
   }
 

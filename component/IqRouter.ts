@@ -113,7 +113,8 @@ export class IqRouter extends TypedEmitter<IqRouterEvents> {
       }
     }
     this.emit('handled', {
-      payload: payload.name,
+      // Only known payloads name a series: a peer must not create metrics at will.
+      payload: handler ? payload.name : 'unhandled',
       seconds: (performance.now() - started) / 1000,
       condition: result instanceof StanzaError ? result.condition : undefined,
     });

@@ -1,155 +1,26 @@
 // The conference state machine with a fake SFU and a recording XMPP link:
-// who gets which Jingle action when people join, accept, mute and leave.
-import xml, { type Element } from '@xmpp/xml';
-import { parseJingle, type JingleContent, type JinglePayload } from '../jingle';
+// who gets which Jingle action when people join, accept, mute, fail and leave.
+import xml from '@xmpp/xml';
+import type { JinglePayload } from '../jingle';
 import { StanzaError } from '../component/StanzaError';
 import { DONE } from '../component/IqRouter';
-import { FakeEndpoint, FakeSfu } from '../test/harness/fakeSfu';
+import { ConfigReader } from '../common/config';
+import type { FakeEndpoint } from '../test/harness/fakeSfu';
+import {
+  answer,
+  closeConferences,
+  flush,
+  FOCUS,
+  join,
+  lastTo,
+  setupConference as setup,
+} from '../test/harness/fakeConference';
 import { Conference } from './Conference';
-import { handleJingle } from './JingleActions';
 import { MucRoom } from './MucRoom';
 import { Signaling } from './Signaling';
 import { readFocusConfig } from './config';
-import { ConfigReader } from '../common/config';
-import type { Participant } from './Participant';
 
-const ROOM = 'team@conference.example.org';
-const FOCUS = 'focus@focus.example.org/focus';
-
-interface Sent {
-  to: string;
-  payload: JinglePayload;
-}
-
-function setup() {
-  const sent: Sent[] = [];
-  const stanzas: Element[] = [];
-  const component = {
-    async request(iq: Element): Promise<Element> {
-      const jingle = iq.getChild('jingle');
-      const parsed = jingle && parseJingle(jingle);
-      if (!parsed?.ok) throw new Error('focus sent bad Jingle');
-      sent.push({ to: iq.attrs.to ?? '', payload: parsed.value });
-      return xml('iq', { type: 'result' });
-    },
-    async send(stanza: Element): Promise<void> {
-      stanzas.push(stanza);
-    },
-  };
-  const sfu = new FakeSfu();
-  const muc = new MucRoom(ROOM, FOCUS, 'focus', component);
-  const config = readFocusConfig(new ConfigReader({ 'focus.occupant-wait': 0 }));
-  let closed = false;
-  const conference = new Conference(ROOM, {
-    sfu,
-    muc,
-    signaling: new Signaling(component, FOCUS, 1000),
-    config,
-    onClosed: () => (closed = true),
-  });
-  const presence = (nick: string, jid: string, type?: string): void =>
-    muc.handle(
-      xml(
-        'presence',
-        { from: `${ROOM}/${nick}`, type },
-        xml(
-          'x',
-          { xmlns: 'http://jabber.org/protocol/muc#user' },
-          xml('item', { jid, role: 'participant', affiliation: 'none' }),
-        ),
-      ),
-    );
-  // The focus is in the room.
-  void muc.join(1000);
-  muc.handle(
-    xml(
-      'presence',
-      { from: `${ROOM}/focus` },
-      xml('x', { xmlns: 'http://jabber.org/protocol/muc#user' }, xml('status', { code: '110' })),
-    ),
-  );
-  return { sent, stanzas, sfu, muc, conference, presence, isClosed: () => closed };
-}
-
-const flush = async (conference: Conference): Promise<void> => {
-  await new Promise((r) => setImmediate(r));
-  await conference.queue.drain();
-  await new Promise((r) => setImmediate(r));
-  await conference.queue.drain();
-};
-
-function lastTo(sent: Sent[], jid: string, action: string): JinglePayload {
-  const found = [...sent].reverse().find((s) => s.to === jid && s.payload.action === action);
-  if (!found)
-    throw new Error(
-      `no ${action} to ${jid}: ${sent.map((s) => `${s.to}:${s.payload.action}`).join(', ')}`,
-    );
-  return found.payload;
-}
-
-/** A participant's answer to the focus's offer: sources on audio/video, receive-only elsewhere. */
-function answer(
-  initiate: JinglePayload,
-  ssrcBase: number,
-  action: 'session-accept' | 'content-accept' = 'session-accept',
-): JinglePayload {
-  const contents: JingleContent[] = initiate.contents.map((c, i) => {
-    const own = c.name === 'audio' || c.name === 'video';
-    const d = c.description;
-    if (!d) throw new Error('content without description');
-    const video = d.media === 'video';
-    const ssrc = ssrcBase + i * 2;
-    return {
-      name: c.name,
-      creator: 'initiator',
-      senders: c.senders,
-      description: {
-        ...d,
-        payloadTypes: d.payloadTypes.slice(0, video ? 2 : 1),
-        sources: own
-          ? [
-              { ssrc, parameters: [{ name: 'cname', value: `c${ssrcBase}` }] },
-              ...(video ? [{ ssrc: ssrc + 1, parameters: [] }] : []),
-            ]
-          : [],
-        ssrcGroups: own && video ? [{ semantics: 'FID', ssrcs: [ssrc, ssrc + 1] }] : [],
-      },
-      transport: {
-        ufrag: `u${ssrcBase}`,
-        pwd: 'p'.repeat(22),
-        candidates: [],
-        gatheringComplete: false,
-        fingerprints: [
-          {
-            hash: 'sha-256',
-            value: Array.from({ length: 32 }, () => 'BB').join(':'),
-            setup: 'active',
-          },
-        ],
-      },
-    };
-  });
-  return { action, sid: initiate.sid, contents, groups: [] };
-}
-
-async function join(
-  t: ReturnType<typeof setup>,
-  nick: string,
-  ssrcBase: number,
-): Promise<{ jid: string; p: Participant }> {
-  const jid = `${nick}@guest.example.org/web`;
-  t.presence(nick, jid);
-  expect(await t.conference.request(jid)).toBeNull();
-  await flush(t.conference);
-  const initiate = lastTo(t.sent, jid, 'session-initiate');
-  const p = t.conference.participantBySid(initiate.sid);
-  if (!p) throw new Error('no participant');
-  expect(
-    await t.conference.queue.push(() => handleJingle(t.conference, p, answer(initiate, ssrcBase))),
-  ).toBe(DONE);
-  await flush(t.conference);
-  return { jid, p };
-}
+afterEach(closeConferences);
 
 test("a second participant is offered the first one's tracks, and the first gets content-add", async () => {
   const t = setup();
@@ -189,11 +60,7 @@ test('consumers resume only once the receiver is connected and has accepted the 
   expect(aliceEndpoint.consumers.every((c) => c.paused)).toBe(true);
 
   const add = lastTo(t.sent, alice.jid, 'content-add');
-  expect(
-    await t.conference.queue.push(() =>
-      handleJingle(t.conference, alice.p, answer(add, 3000, 'content-accept')),
-    ),
-  ).toBe(DONE);
+  expect(await t.conference.jingle(alice.p, answer(add, 3000, 'content-accept'))).toBe(DONE);
   expect(aliceEndpoint.consumers.every((c) => !c.paused && c.keyFrames > 0)).toBe(true);
 });
 
@@ -229,7 +96,7 @@ test('a second session-accept is out of order', async () => {
   const t = setup();
   const alice = await join(t, 'alice', 1000);
   const again = answer(lastTo(t.sent, alice.jid, 'session-initiate'), 1000);
-  const result = await t.conference.queue.push(() => handleJingle(t.conference, alice.p, again));
+  const result = await t.conference.jingle(alice.p, again);
   expect(result).toBeInstanceOf(StanzaError);
   expect(result).toMatchObject({ condition: 'unexpected-request', app: { name: 'out-of-order' } });
 });
@@ -245,7 +112,7 @@ test('mute is relayed to receivers under their own content name, and told to lat
     groups: [],
     info: { type: 'mute', creator: 'responder', name: 'audio' },
   };
-  expect(await t.conference.queue.push(() => handleJingle(t.conference, alice.p, mute))).toBe(DONE);
+  expect(await t.conference.jingle(alice.p, mute)).toBe(DONE);
   expect(lastTo(t.sent, bob.jid, 'session-info').info).toEqual({
     type: 'mute',
     creator: 'initiator',
@@ -277,7 +144,7 @@ test('when the worker dies, everyone gets session-terminate and a new session-in
 });
 
 test('a participant that never accepts is dropped with reason timeout', async () => {
-  jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick'] });
+  jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'performance'] });
   try {
     const t = setup();
     const jid = 'dora@guest.example.org/web';
@@ -291,4 +158,53 @@ test('a participant that never accepts is dropped with reason timeout', async ()
   } finally {
     jest.useRealTimers();
   }
+});
+
+test('a request from outside the room creates nothing: the room is not joined and the conference closes', async () => {
+  const t = setup({ roomExists: false });
+  const outsider = new Conference('empty@conference.example.org', {
+    sfu: t.sfu,
+    muc: new MucRoom('empty@conference.example.org', FOCUS, 'focus', {
+      request: async () => {
+        throw new StanzaError('item-not-found');
+      },
+      send: async (stanza) => void t.stanzas.push(stanza),
+    }),
+    signaling: new Signaling({ request: async () => xml('iq'), send: async () => {} }, FOCUS, 1000),
+    config: readFocusConfig(new ConfigReader({ 'focus.occupant-wait': 0 })),
+  });
+  const before = t.stanzas.length;
+  const refusal = await outsider.request('mallory@guest.example.org/x');
+  expect(refusal).toMatchObject({ condition: 'not-allowed' });
+  expect(refusal?.text).toMatch(/join the room first/);
+  expect(outsider.closed).toBe(true);
+  expect(t.stanzas.slice(before)).toEqual([]); // no join presence was sent
+
+  // A room that exists, but the requester is not in it: the focus leaves again.
+  const refused = await t.conference.request('mallory@guest.example.org/x');
+  expect(refused).toMatchObject({ condition: 'not-allowed' });
+  expect(t.conference.closed).toBe(true);
+  expect(t.stanzas.at(-1)?.attrs.type).toBe('unavailable');
+});
+
+test('close runs on the queue, after the steps already queued', async () => {
+  const t = setup();
+  const alice = await join(t, 'alice', 1000);
+  const order: string[] = [];
+  t.conference.enqueue(async () => {
+    await new Promise((r) => setTimeout(r, 20));
+    order.push('step');
+  });
+  const closing = t.conference.close('test').then(() => order.push('closed'));
+  await closing;
+  expect(order).toEqual(['step', 'closed']);
+  expect(lastTo(t.sent, alice.jid, 'session-terminate').reason?.condition).toBe('success');
+  // After close, Jingle for the old session is an unknown session, not an exception.
+  const late = await t.conference.jingle(alice.p, {
+    action: 'session-info',
+    sid: alice.p.sid,
+    contents: [],
+    groups: [],
+  });
+  expect(late).toMatchObject({ condition: 'item-not-found', app: { name: 'unknown-session' } });
 });

@@ -1,101 +1,205 @@
 /**
  * The conference of one MUC room: who is in a session with the focus. It
  * coordinates; Participant holds per-person state, Forwarding decides which
- * tracks go where, the SFU carries media, JingleActions answers Jingle requests.
- * Every step for the room runs on one serial queue, so joins, accepts,
- * leaves and worker deaths never interleave.
+ * tracks go where, JingleActions answers Jingle requests, Recovery brings
+ * sessions back after failures, the SFU carries media. Every step for the
+ * room, closing included, runs on one serial queue, so joins, accepts,
+ * leaves, failures and worker deaths never interleave. The focus talks to it
+ * only through the public methods.
  */
 import { randomBytes } from 'node:crypto';
-import xml from '@xmpp/xml';
 import type { JingleContent, JinglePayload, ReasonCondition } from '../jingle';
 import { createLogger, type Logger } from '../common/logger';
 import { errorMessage } from '../common/errors';
 import { SerialQueue } from '../common/SerialQueue';
+import { TypedEmitter } from '../common/TypedEmitter';
+import type { IqResult } from '../component/IqRouter';
 import { StanzaError } from '../component/StanzaError';
+import { unknownSession } from '../component/jingleErrors';
+import { speakerAnnouncement, type LayerConstraint } from '../client/focusProtocol';
 import type { FocusConfig } from './config';
 import type { MucRoom, Occupant } from './MucRoom';
 import { Participant } from './Participant';
 import type { Signaling } from './Signaling';
-import { Forwarding, type ForwardingHost } from './Forwarding';
+import { Forwarding } from './Forwarding';
+import { handleJingle } from './JingleActions';
+import { applyReceiveConstraints } from './ReceiveConstraints';
+import { Recovery, type InviteOptions } from './Recovery';
+import type { SavedSession } from './savedSessions';
 import type { Sfu, SfuRoom } from './sfu/Sfu';
 import { focusTransport, ownContents } from './media';
 
-export const NS_SPEAKER = 'urn:confab:speaker:0';
-const NS_HINTS = 'urn:xmpp:hints';
 /** How long an invited participant has to send session-accept. */
 const ACCEPT_TIMEOUT_MS = 30000;
+/** How long media may take to connect after session-accept before recovery starts. */
+const CONNECT_TIMEOUT_MS = 20000;
 
 export interface ConferenceDeps {
   sfu: Sfu;
   muc: MucRoom;
   signaling: Signaling;
   config: FocusConfig;
-  /** Called once the conference has closed (empty room, focus kicked…). */
-  onClosed: (conference: Conference) => void;
 }
 
-export class Conference implements ForwardingHost {
-  readonly queue = new SerialQueue();
-  readonly participants = new Map<string, Participant>();
-  readonly forwarding = new Forwarding(this);
-  private sfuRoom: SfuRoom | null = null;
-  private dominantSpeaker: string | null = null;
-  private _closed = false;
+export type ConferenceEvents = {
+  /** A session started or ended (the focus indexes sessions by sid). */
+  session: [sid: string, change: 'started' | 'ended'];
+  /** A participant's media connected for the first time, `seconds` after its invitation. */
+  connected: [seconds: number];
+  /** Who is in a session changed (the focus saves it). */
+  changed: [];
+  closed: [];
+};
+
+type SessionPayload = Omit<JinglePayload, 'groups'> & { groups?: JinglePayload['groups'] };
+
+const ended = (): StanzaError =>
+  new StanzaError('item-not-found', 'the conference has ended; request it again');
+
+export class Conference extends TypedEmitter<ConferenceEvents> {
   readonly log: Logger;
+  readonly forwarding: Forwarding;
+  readonly #queue = new SerialQueue();
+  readonly #participants = new Map<string, Participant>();
+  readonly #recovery: Recovery;
+  #sfuRoom: SfuRoom | null = null;
+  #dominantSpeaker: string | null = null;
+  #started: Promise<void> | null = null;
+  #requests = 0;
+  #linkUp = true;
+  #closed = false;
 
   constructor(
     readonly room: string,
-    readonly deps: ConferenceDeps,
+    private readonly deps: ConferenceDeps,
   ) {
+    super();
     this.log = createLogger('focus:conference', { room });
-    deps.muc.on('left', (occupant) => this.enqueue(() => this.occupantLeft(occupant)));
-    deps.muc.on('updated', (occupant) => this.occupantUpdated(occupant));
-    deps.muc.on('lost', (reason) => void this.close(`focus left the room: ${reason}`));
+    this.forwarding = new Forwarding(this);
+    this.#recovery = new Recovery(this);
+    const muc = deps.muc;
+    muc.on('joined', (o) => this.enqueue(() => this.#recovery.occupantJoined(o)));
+    muc.on('updated', (o) => this.enqueue(() => this.participantOf(o)?.updateOccupant(o)));
+    muc.on('renamed', (from, to) => this.enqueue(() => this.occupantRenamed(from, to)));
+    muc.on('left', (o) => this.enqueue(() => this.occupantLeft(o)));
+    muc.on('lost', (reason) => void this.close(`the focus is out of the room: ${reason}`));
   }
 
   get closed(): boolean {
-    return this._closed;
+    return this.#closed;
   }
 
-  participantByJid(jid: string): Participant | undefined {
-    for (const p of this.participants.values()) if (p.jid === jid) return p;
-    return undefined;
+  /** Whether the focus is in the room. */
+  get inRoom(): boolean {
+    return this.deps.muc.joined;
+  }
+
+  /** The focus's nick in the room. */
+  get focusNick(): string {
+    return this.deps.muc.nick;
+  }
+
+  get participants(): ReadonlyMap<string, Participant> {
+    return this.#participants;
+  }
+
+  get capabilities(): Sfu['rtpCapabilities'] {
+    return this.deps.sfu.rtpCapabilities;
   }
 
   participantBySid(sid: string): Participant | undefined {
-    for (const p of this.participants.values()) if (p.sid === sid) return p;
+    for (const p of this.#participants.values()) if (p.sid === sid) return p;
     return undefined;
   }
 
-  /** A conference request from an occupant: (re)invites it into a session. */
+  private participantByJid(jid: string): Participant | undefined {
+    for (const p of this.#participants.values()) if (p.jid === jid) return p;
+    return undefined;
+  }
+
+  private participantOf(o: Occupant): Participant | undefined {
+    for (const p of this.#participants.values())
+      if (p.occupant.occupantJid === o.occupantJid) return p;
+    return undefined;
+  }
+
+  // --- what the focus asks ---------------------------------------------------------------------
+
+  /**
+   * Joins the room. A conference request never creates a room (`create`
+   * false): it must exist already, since the requester must be in it.
+   */
+  start(create: boolean): Promise<void> {
+    this.#started ??= this.joinRoom(create);
+    return this.#started;
+  }
+
+  private async joinRoom(create: boolean): Promise<void> {
+    const timeout = this.deps.config.requestTimeoutMs;
+    if (!create && !(await this.deps.muc.exists(timeout))) {
+      throw new StanzaError('not-allowed', `nobody is in ${this.room}; join the room first`);
+    }
+    try {
+      await this.deps.muc.join(timeout);
+    } catch (error) {
+      if (!(error instanceof StanzaError)) throw error;
+      const why = `${error.condition}${error.text ? ` (${error.text})` : ''}`;
+      throw new StanzaError(
+        error.condition === 'item-not-found' ? 'item-not-found' : 'not-allowed',
+        `the focus cannot join ${this.room}: ${why}`,
+      );
+    }
+  }
+
+  /** A conference request from `requester`: (re)invites it, or says why not. */
   async request(requester: string): Promise<StanzaError | null> {
-    const occupant = await this.waitForOccupant(requester);
-    return this.queue.push(async () => {
-      if (this._closed) return new StanzaError('item-not-found', 'the conference has ended');
-      if (!occupant)
-        return new StanzaError(
-          'not-allowed',
-          `${requester} is not an occupant of ${this.room}; join the room first`,
-        );
-      const existing = this.participantByJid(requester);
-      if (existing)
-        await this.removeParticipant(
-          existing,
-          'success',
-          'replaced by a new conference request',
-          true,
-          false,
-        );
-      if (this.participants.size >= this.deps.config.maxParticipants) {
-        return new StanzaError(
-          'resource-constraint',
-          `${this.room} is full (${this.deps.config.maxParticipants} participants)`,
-        );
+    this.#requests++;
+    try {
+      try {
+        await this.start(false);
+      } catch (error) {
+        await this.close('the room cannot be joined');
+        if (error instanceof StanzaError) return error;
+        throw error;
       }
-      // Invite after the IQ result leaves: clients expect ready first.
-      setImmediate(() => this.enqueue(() => this.invite(occupant, requester)));
-      return null;
-    });
+      const occupant = await this.waitForOccupant(requester);
+      return await this.onQueue(() => this.admit(requester, occupant), ended);
+    } finally {
+      this.#requests--;
+    }
+  }
+
+  private async admit(
+    requester: string,
+    occupant: Occupant | undefined,
+  ): Promise<StanzaError | null> {
+    if (this.#closed) return ended();
+    if (!occupant) {
+      // A conference nobody inside asked for is closed at once: outsiders create nothing.
+      if (this.#participants.size === 0 && this.#requests <= 1 && !this.#recovery.awaiting)
+        await this.closeNow('nobody in the room asked for it');
+      return new StanzaError(
+        'not-allowed',
+        `${requester} is not an occupant of ${this.room}; join the room first`,
+      );
+    }
+    await this.#recovery.requested(occupant.nick);
+    const existing = this.participantByJid(requester);
+    // The focus's own invitation (after a restart) is on its way: that is the session asked for.
+    if (existing?.unrequested && existing.state === 'inviting') return null;
+    if (existing)
+      await this.endSession(existing, 'success', 'replaced by a new conference request', {
+        closeIfEmpty: false,
+      });
+    if (this.#participants.size >= this.deps.config.maxParticipants) {
+      return new StanzaError(
+        'resource-constraint',
+        `${this.room} is full (${this.deps.config.maxParticipants} participants)`,
+      );
+    }
+    // Invite after the IQ result leaves: clients expect ready first.
+    setImmediate(() => this.enqueue(() => this.invite(occupant, requester)));
+    return null;
   }
 
   private async waitForOccupant(realJid: string): Promise<Occupant | undefined> {
@@ -117,64 +221,147 @@ export class Conference implements ForwardingHost {
     });
   }
 
-  private async ensureSfuRoom(): Promise<SfuRoom> {
-    if (this.sfuRoom && !this.sfuRoom.closed) return this.sfuRoom;
-    const room = await this.deps.sfu.createRoom(this.room);
-    room.on('close', (reason) => {
-      if (reason === 'worker-died') this.enqueue(() => this.recoverFromWorkerDeath());
-    });
-    room.on('dominantspeaker', (producerId) => void this.announceSpeaker(producerId));
-    this.sfuRoom = room;
-    return room;
+  /** A Jingle request of a participant of this conference. */
+  jingle(p: Participant, payload: JinglePayload): Promise<IqResult> {
+    return this.onQueue(
+      () => handleJingle(this, p, payload),
+      () => unknownSession('the conference has ended'),
+    );
   }
 
-  private newId(prefix: string, taken: (id: string) => boolean): string {
-    for (;;) {
-      // Short: content names (<id>-<name>) become SDP mids, at most 16 characters.
-      const id = prefix + randomBytes(3).toString('hex');
-      if (!taken(id)) return id;
+  /** Receive constraints of a participant of this conference. */
+  receiveConstraints(p: Participant, constraints: LayerConstraint[]): Promise<IqResult> {
+    return this.onQueue(
+      () => applyReceiveConstraints(p, constraints),
+      () => unknownSession('the conference has ended'),
+    );
+  }
+
+  /** A presence or message from the room. */
+  roomStanza(stanza: Parameters<MucRoom['handle']>[0]): void {
+    this.deps.muc.handle(stanza);
+  }
+
+  /** The link to the XMPP server dropped: the room is out of sight until linkUp. */
+  linkDown(): void {
+    this.#linkUp = false;
+    this.deps.muc.suspend();
+  }
+
+  /** The link is back: rejoin the room and bring back the people who had sessions. */
+  linkUp(): void {
+    this.#linkUp = true;
+    this.enqueue(() => this.#recovery.linkUp());
+  }
+
+  /** After a restart of the focus: rejoin the room and re-invite these people. */
+  resume(sessions: SavedSession[]): void {
+    this.#started ??= Promise.resolve(); // the rejoin below joins
+    this.enqueue(() => this.#recovery.resume(sessions));
+  }
+
+  /** Who has a session, or is awaited back, for the saved state. */
+  snapshot(): SavedSession[] {
+    const current = [...this.#participants.values()].map((p) => ({
+      nick: p.nick,
+      jid: p.jid,
+      sid: p.sid,
+    }));
+    return [...current, ...this.#recovery.awaited()];
+  }
+
+  counts(): { participants: number; producers: number; consumers: number } {
+    let producers = 0;
+    let consumers = 0;
+    for (const p of this.#participants.values()) {
+      producers += p.sent.size;
+      consumers += p.received.size;
     }
+    return { participants: this.#participants.size, producers, consumers };
+  }
+
+  /** Resolves once the steps queued so far have run. */
+  async settled(): Promise<void> {
+    await this.#queue.drain();
+  }
+
+  /**
+   * Ends every session (with `reason`), closes the media and leaves the
+   * room, after the steps already queued. Safe to call twice.
+   */
+  async close(
+    why: string,
+    reason: { condition: ReasonCondition; text: string } = {
+      condition: 'success',
+      text: 'conference closed',
+    },
+  ): Promise<void> {
+    await this.#queue.push(() => this.closeNow(why, reason)).catch(() => {});
+  }
+
+  // --- steps (on the queue) --------------------------------------------------------------------
+
+  /** Runs a step on the queue; a failure is logged (a closed queue drops the step). */
+  enqueue(task: () => Promise<void> | void): void {
+    this.#queue.push(task).catch((error: unknown) => {
+      if (!this.#closed)
+        this.log.error('conference step failed', {
+          error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+        });
+    });
+  }
+
+  /** Runs `task` on the queue, or answers `ifClosed` when the conference is over. */
+  private async onQueue<T>(task: () => Promise<T>, ifClosed: () => T): Promise<T> {
+    if (this.#queue.closed) return ifClosed();
+    return this.#queue.push(task);
   }
 
   /** Sends session-initiate: own audio/video plus every track already in the room. */
-  private async invite(occupant: Occupant, jid: string): Promise<void> {
-    if (this._closed || !this.deps.muc.occupants.has(occupant.nick)) return;
+  async invite(occupant: Occupant, jid: string, options: InviteOptions = {}): Promise<void> {
+    if (this.#closed || !this.deps.muc.occupants.has(occupant.nick)) return;
+    const previous = this.participantByJid(jid);
+    if (previous)
+      await this.endSession(previous, 'success', 'replaced by a new session', {
+        closeIfEmpty: false,
+      });
     const room = await this.ensureSfuRoom();
-    const id = this.newId('p', (x) => this.participants.has(x));
+    const id = newId('p', (x) => this.#participants.has(x));
     const sid = randomBytes(12).toString('base64url');
     const endpoint = await room.createEndpoint(id);
-    const participant = new Participant(
+    const p = new Participant({
       id,
       occupant,
       jid,
       sid,
       endpoint,
-      this.log.child({ participant: occupant.nick, sid }),
-    );
-    this.participants.set(id, participant);
-    endpoint.on('connected', () => this.enqueue(() => this.forwarding.resumeAccepted(participant)));
+      log: this.log.child({ participant: occupant.nick, sid }),
+      ...options,
+    });
+    this.#participants.set(id, p);
+    this.emit('session', sid, 'started');
+    this.emit('changed');
+    endpoint.on('connected', () => this.enqueue(() => this.mediaConnected(p)));
+    endpoint.on('failed', (failure) => this.enqueue(() => this.#recovery.mediaFailed(p, failure)));
 
     const transport = focusTransport(endpoint);
-    const contents: JingleContent[] = ownContents(this.deps.sfu.rtpCapabilities, transport);
-    for (const other of this.participants.values()) {
-      if (other === participant || other.state !== 'active') continue;
+    const contents: JingleContent[] = ownContents(this.capabilities, transport);
+    for (const other of this.#participants.values()) {
+      if (other === p || !other.active) continue;
       for (const track of other.sent.values()) {
         const received = await this.forwarding.consumeInto(
-          participant,
+          p,
           other,
           track.contentName,
           track.producer.id,
-          this.deps.sfu.rtpCapabilities,
+          this.capabilities,
         );
         if (received) contents.push({ ...received.content, transport });
       }
     }
-    participant.acceptTimer = setTimeout(
-      () => this.enqueue(() => this.expireInvite(participant)),
-      ACCEPT_TIMEOUT_MS,
-    );
-    participant.log.info('inviting', { tracks: contents.length - 2 });
-    this.sendJingle(participant, {
+    p.setDeadline(ACCEPT_TIMEOUT_MS, () => this.enqueue(() => this.expireInvite(p)));
+    p.log.info('inviting', { tracks: contents.length - 2, unrequested: options.unrequested });
+    this.sendJingle(p, {
       action: 'session-initiate',
       sid,
       initiator: this.deps.signaling.focusJid,
@@ -183,32 +370,48 @@ export class Conference implements ForwardingHost {
     });
   }
 
-  /** Runs a step on the queue; a failure is logged (a closed queue drops the step). */
-  enqueue(task: () => Promise<void> | void): void {
-    void this.queue.push(task).catch((error: unknown) => {
-      if (!this._closed) this.log.error('conference step failed', { error: errorMessage(error) });
-    });
+  /** session-accept was applied: the media must now come up in time. */
+  accepted(p: Participant): void {
+    if (p.endpoint.connected) return void this.enqueue(() => this.mediaConnected(p));
+    p.setDeadline(CONNECT_TIMEOUT_MS, () =>
+      this.enqueue(() => this.#recovery.mediaFailed(p, 'timeout')),
+    );
+  }
+
+  private async mediaConnected(p: Participant): Promise<void> {
+    if (!p.active) return;
+    if (!p.everConnected) this.emit('connected', (performance.now() - p.invitedAt) / 1000);
+    p.mediaConnected();
+    await this.forwarding.resumeAccepted(p);
   }
 
   /** Fire-and-forget Jingle IQ; a participant that errors or times out is dropped. */
-  sendJingle(
-    participant: Participant,
-    payload: Omit<JinglePayload, 'groups'> & { groups?: JinglePayload['groups'] },
-  ): void {
-    this.deps.signaling
-      .jingle(participant.jid, { groups: [], ...payload })
-      .catch((error: unknown) => {
-        if (participant.state === 'ended') return;
-        participant.log.warn('participant did not acknowledge', {
-          action: payload.action,
-          error: errorMessage(error),
-        });
-        if (payload.action !== 'session-terminate') {
-          this.enqueue(() =>
-            this.removeParticipant(participant, 'connectivity-error', 'no answer', false),
-          );
-        }
+  sendJingle(p: Participant, payload: SessionPayload): void {
+    this.deps.signaling.jingle(p.jid, { groups: [], ...payload }).catch((error: unknown) => {
+      if (p.state === 'ended' || !this.#linkUp) return;
+      p.log.warn('participant did not acknowledge', {
+        action: payload.action,
+        error: errorMessage(error),
       });
+      if (payload.action !== 'session-terminate') {
+        this.enqueue(() =>
+          this.endSession(p, 'connectivity-error', 'no answer', { notify: false }),
+        );
+      }
+    });
+  }
+
+  /** A session-terminate for a session this process no longer holds (after a restart). */
+  terminateSaved(session: SavedSession, condition: ReasonCondition, text: string): void {
+    this.deps.signaling
+      .jingle(session.jid, {
+        action: 'session-terminate',
+        sid: session.sid,
+        contents: [],
+        groups: [],
+        reason: { condition, text },
+      })
+      .catch(() => {}); // the old session may be gone on the other side too
   }
 
   /**
@@ -216,10 +419,13 @@ export class Conference implements ForwardingHost {
    * (transport-info). `answering` is true when the participant asked for it.
    */
   async restartIce(p: Participant, answering = false): Promise<void> {
-    if (p.state !== 'active') return;
+    if (!p.active) return;
     const ice = await p.endpoint.restartIce();
-    p.iceRestartPending = !answering;
-    p.log.info('ICE restart', { ufrag: ice.usernameFragment });
+    if (!answering) p.iceRestartSent();
+    p.log.info('ICE restart', {
+      ufrag: ice.usernameFragment,
+      by: answering ? 'participant' : 'focus',
+    });
     const transport = focusTransport(p.endpoint);
     const names = ['audio', 'video', ...p.received.keys()];
     this.sendJingle(p, {
@@ -229,17 +435,16 @@ export class Conference implements ForwardingHost {
     });
   }
 
-  /** Ends a participant's session and removes its tracks from everyone. */
-  async removeParticipant(
+  /** Ends a participant's session (telling it, unless `notify` is false) and removes its tracks. */
+  async endSession(
     p: Participant,
     reason: ReasonCondition,
     text: string,
-    notify = true,
-    closeIfEmpty = true,
+    options: { notify?: boolean; closeIfEmpty?: boolean } = {},
   ): Promise<void> {
-    if (!this.participants.has(p.id)) return;
+    if (!this.#participants.has(p.id)) return;
     this.forwarding.stopSent(p, [...p.sent.keys()]);
-    if (notify && p.state !== 'ended') {
+    if (options.notify !== false && p.state !== 'ended') {
       this.sendJingle(p, {
         action: 'session-terminate',
         sid: p.sid,
@@ -247,104 +452,105 @@ export class Conference implements ForwardingHost {
         reason: { condition: reason, text },
       });
     }
-    p.close();
-    this.participants.delete(p.id);
-    p.log.info('left the conference', { reason, text });
-    if (closeIfEmpty && this.participants.size === 0) await this.close('empty');
+    p.end();
+    this.#participants.delete(p.id);
+    this.emit('session', p.sid, 'ended');
+    this.emit('changed');
+    p.log.info('session ended', { reason, text });
+    if (options.closeIfEmpty !== false && this.#participants.size === 0 && !this.#recovery.awaiting)
+      await this.closeNow('empty');
+  }
+
+  /** Rejoins the room after the link came back (it may have to be created again). */
+  async rejoin(): Promise<void> {
+    await this.deps.muc.join(this.deps.config.requestTimeoutMs);
+  }
+
+  occupant(nick: string): Occupant | undefined {
+    return this.deps.muc.occupants.get(nick);
   }
 
   private async expireInvite(p: Participant): Promise<void> {
-    if (p.state === 'inviting') await this.removeParticipant(p, 'timeout', 'no session-accept');
+    if (p.state === 'inviting') await this.endSession(p, 'timeout', 'no session-accept');
   }
 
-  private async occupantLeft(occupant: Occupant): Promise<void> {
-    for (const p of [...this.participants.values()]) {
-      if (p.occupant.occupantJid === occupant.occupantJid)
-        await this.removeParticipant(p, 'gone', 'left the room', false);
-    }
+  private async occupantLeft(o: Occupant): Promise<void> {
+    const p = this.participantOf(o);
+    if (p) await this.endSession(p, 'gone', 'left the room', { notify: false });
   }
 
-  private occupantUpdated(occupant: Occupant): void {
-    for (const p of this.participants.values())
-      if (p.occupant.occupantJid === occupant.occupantJid) p.occupant = occupant;
+  /** A nick change (MUC status 303) keeps the session: the same person under another name. */
+  private occupantRenamed(from: Occupant, to: Occupant): void {
+    const p = this.participantOf(from);
+    if (!p) return;
+    p.updateOccupant(to);
+    p.log.info('renamed', { nick: to.nick });
+    this.emit('changed');
+  }
+
+  private async ensureSfuRoom(): Promise<SfuRoom> {
+    if (this.#sfuRoom && !this.#sfuRoom.closed) return this.#sfuRoom;
+    const room = await this.deps.sfu.createRoom(this.room);
+    room.on('close', (reason) => {
+      if (reason === 'worker-died') this.enqueue(() => this.#recovery.mediaLost());
+    });
+    room.on('dominantspeaker', (producerId) =>
+      this.enqueue(() => this.announceSpeaker(producerId)),
+    );
+    this.#sfuRoom = room;
+    return room;
+  }
+
+  /** The SFU room is gone (its worker died): the next invite makes a new one. */
+  forgetSfuRoom(): void {
+    this.#sfuRoom = null;
   }
 
   private async announceSpeaker(producerId: string): Promise<void> {
-    for (const p of this.participants.values()) {
+    for (const p of this.#participants.values()) {
       for (const track of p.sent.values()) {
-        if (track.producer.id !== producerId || this.dominantSpeaker === p.nick) continue;
-        this.dominantSpeaker = p.nick;
+        if (track.producer.id !== producerId || this.#dominantSpeaker === p.nick) continue;
+        this.#dominantSpeaker = p.nick;
         this.deps.signaling.countSent();
-        await this.deps.muc
-          .sendGroupchat(
-            xml('dominant-speaker', { xmlns: NS_SPEAKER, nick: p.nick }),
-            xml('no-store', { xmlns: NS_HINTS }),
-          )
-          .catch(() => {});
+        await this.deps.muc.sendGroupchat(...speakerAnnouncement(p.nick)).catch(() => {});
         return;
       }
     }
   }
 
-  /** A mediasoup worker died: re-create the media and re-invite everyone. */
-  private async recoverFromWorkerDeath(): Promise<void> {
-    if (this._closed) return;
-    const survivors = [...this.participants.values()];
-    this.log.warn('media server lost; re-inviting participants', {
-      participants: survivors.length,
-    });
-    this.sfuRoom = null;
-    for (const p of survivors) {
-      this.sendJingle(p, {
-        action: 'session-terminate',
-        sid: p.sid,
-        contents: [],
-        reason: { condition: 'connectivity-error', text: 'media server restarted' },
-      });
-      p.close();
-      this.participants.delete(p.id);
-    }
-    for (const p of survivors) {
-      const occupant = this.deps.muc.occupants.get(p.occupant.nick);
-      if (occupant)
-        await this.invite(occupant, p.jid).catch((e: unknown) =>
-          this.log.error('re-invite failed', { error: errorMessage(e) }),
-        );
-    }
-    if (this.participants.size === 0) await this.close('empty');
-  }
-
-  counts(): { participants: number; producers: number; consumers: number } {
-    let producers = 0;
-    let consumers = 0;
-    for (const p of this.participants.values()) {
-      producers += p.sent.size;
-      consumers += p.received.size;
-    }
-    return { participants: this.participants.size, producers, consumers };
-  }
-
-  /** Ends every session, closes the media and leaves the room. Safe to call twice. */
-  async close(why: string): Promise<void> {
-    if (this._closed) return;
-    this._closed = true;
+  /** Closes now, from inside a step (see close). */
+  async closeNow(
+    why: string,
+    reason: { condition: ReasonCondition; text: string } = {
+      condition: 'success',
+      text: 'conference closed',
+    },
+  ): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
     this.log.info('conference closed', { why });
-    for (const p of this.participants.values()) {
-      if (p.state !== 'ended') {
-        this.sendJingle(p, {
-          action: 'session-terminate',
-          sid: p.sid,
-          contents: [],
-          reason: { condition: 'success', text: 'conference closed' },
-        });
-      }
-      p.close();
+    this.#recovery.stop();
+    for (const p of this.#participants.values()) {
+      if (p.state !== 'ended' && this.#linkUp)
+        this.sendJingle(p, { action: 'session-terminate', sid: p.sid, contents: [], reason });
+      p.end();
+      this.emit('session', p.sid, 'ended');
     }
-    this.participants.clear();
-    this.sfuRoom?.close();
-    this.sfuRoom = null;
-    this.queue.close();
+    this.#participants.clear();
+    this.#sfuRoom?.close();
+    this.#sfuRoom = null;
+    this.#queue.close();
     await this.deps.muc.leave();
-    this.deps.onClosed(this);
+    this.emit('changed');
+    this.emit('closed');
+    this.removeAllListeners();
+  }
+}
+
+function newId(prefix: string, taken: (id: string) => boolean): string {
+  for (;;) {
+    // Short: content names (<id>-<name>) become SDP mids, at most 16 characters.
+    const id = prefix + randomBytes(3).toString('hex');
+    if (!taken(id)) return id;
   }
 }

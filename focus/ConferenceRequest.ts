@@ -1,17 +1,12 @@
 /**
- * The conference request: an IQ-set to the focus asking it to start (or join)
- * the conference of a MUC room. The shape is Jitsi's, so existing clients
- * speak it: `<conference xmlns='http://jitsi.org/protocol/focus'
- * room='room@conference.example.org'/>`, answered with
- * `<conference ready='true' focusjid='focus@focus.example.org'/>`.
- * This file validates requests; Focus.ts acts on them.
+ * Who may ask for which conference: the room must be on the focus's MUC
+ * service and the requester's domain allowed by `focus.remote-domains`. The
+ * stanza itself is client/focusProtocol's; Focus.ts acts on valid requests.
  */
-import xml, { type Element } from '@xmpp/xml';
+import type { Element } from '@xmpp/xml';
 import { parseJid } from '../component/jid';
 import { StanzaError } from '../component/StanzaError';
 import type { RemoteDomainPolicy } from './config';
-
-export const NS_FOCUS = 'http://jitsi.org/protocol/focus';
 
 export interface ConferenceRequest {
   /** Bare JID of the room, lower-cased. */
@@ -63,13 +58,4 @@ export function validateConferenceRequest(
     }
   }
   return { room: `${room.local.toLowerCase()}@${room.domain}`, requester: from };
-}
-
-export function conferenceReady(room: string, focusJid: string, focusNick: string): Element {
-  return xml(
-    'conference',
-    { xmlns: NS_FOCUS, ready: 'true', room, focusjid: focusJid },
-    // Lets clients tell the focus apart from people in the room.
-    xml('property', { name: 'focusNick', value: focusNick }),
-  );
 }

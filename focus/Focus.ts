@@ -1,32 +1,45 @@
 /**
- * The conference focus at focus.<domain>: answers conference requests,
- * routes Jingle IQs to the conference that owns the session, routes room
- * presence and messages to the conferences' MUC rooms, and keeps the counts.
+ * The conference focus at focus.<domain>: answers conference requests, routes
+ * Jingle IQs and receive constraints to the conference that owns the session,
+ * routes room presence and messages to the conferences' rooms, tells the
+ * conferences when the link to the XMPP server drops and comes back, keeps
+ * who has a session across restarts, and keeps the counts. It talks to a
+ * conference only through its methods and events.
+ *
+ * Every sender has a budget of conference requests and of other IQs; beyond
+ * it the answer is resource-constraint, then policy-violation.
  */
 import type { Element } from '@xmpp/xml';
+import type { JID } from '@xmpp/jid';
 import { NS, parseJingle } from '../jingle';
 import type { ComponentConnection } from '../component/ComponentConnection';
-import { DONE, type IqRequest, type IqResult } from '../component/IqRouter';
+import type { IqRequest, IqResult } from '../component/IqRouter';
 import { StanzaError } from '../component/StanzaError';
 import { parseJid, bareJid } from '../component/jid';
+import { fromJingleError, unknownSession } from '../component/jingleErrors';
 import { createLogger } from '../common/logger';
-import { errorMessage } from '../common/errors';
-import type { FocusConfig } from './config';
-import { Conference } from './Conference';
+import { TypedEmitter } from '../common/TypedEmitter';
 import {
   conferenceReady,
   NS_FOCUS,
-  validateConferenceRequest,
-  type RequestPolicy,
-} from './ConferenceRequest';
-import { handleJingle } from './JingleActions';
-import { fromJingleError, unknownSession } from '../component/jingleErrors';
+  NS_RECEIVE,
+  parseReceiveConstraints,
+} from '../client/focusProtocol';
+import type { FocusConfig } from './config';
+import { Conference } from './Conference';
+import { validateConferenceRequest, type RequestPolicy } from './ConferenceRequest';
 import { MucRoom } from './MucRoom';
-import { applyReceiveConstraints, NS_RECEIVE } from './ReceiveConstraints';
+import type { Participant } from './Participant';
+import { SenderBudget, type BudgetVerdict } from './SenderBudget';
 import { Signaling } from './Signaling';
+import type { SavedState, SessionStore } from './savedSessions';
 import type { Sfu, SfuCounts } from './sfu/Sfu';
 
 const log = createLogger('focus');
+/** A saved state older than this is not restored: those sessions are long gone. */
+const MAX_SAVED_AGE_MS = 10 * 60 * 1000;
+/** The saved state is rewritten this often while sessions exist, so that its age means something. */
+const SAVE_REFRESH_MS = 60 * 1000;
 
 export interface FocusOptions {
   /** The user domain, e.g. example.org. */
@@ -35,62 +48,87 @@ export interface FocusOptions {
   localDomains: string[];
   mucDomain: string;
   config: FocusConfig;
+  /** Where sessions are kept across restarts; without it, a restarted focus starts empty. */
+  store?: SessionStore;
 }
 
 export interface FocusCounts extends SfuCounts {
   conferences: number;
+  /** Rooms the focus is in. */
+  rooms: number;
   participants: number;
   /** Stanzas the focus has sent since start. */
   stanzasSent: number;
 }
 
-export class Focus {
-  readonly conferences = new Map<string, Conference>();
-  readonly signaling: Signaling;
-  private readonly policy: RequestPolicy;
-  private readonly bareJid: string;
-  private closed = false;
+export type FocusEvents = {
+  /** A participant's media connected for the first time, `seconds` after its invitation. */
+  joined: [seconds: number];
+  /** A request went over its sender's budget. */
+  limited: [kind: 'request' | 'iq', verdict: Exclude<BudgetVerdict, 'ok'>];
+};
+
+export class Focus extends TypedEmitter<FocusEvents> {
+  readonly #conferences = new Map<string, Conference>();
+  /** Session id → its conference. */
+  readonly #sessions = new Map<string, Conference>();
+  readonly #signaling: Signaling;
+  readonly #policy: RequestPolicy;
+  readonly #bareJid: string;
+  readonly #requestBudget: SenderBudget;
+  readonly #iqBudget: SenderBudget;
+  #restored = false;
+  #closed = false;
+  #saveTimer: NodeJS.Timeout | null = null;
+  #refreshTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly component: ComponentConnection,
     private readonly sfu: Sfu,
     private readonly options: FocusOptions,
   ) {
+    super();
     const focusDomain = component.options.domain;
-    this.bareJid = `focus@${focusDomain}`;
-    this.signaling = new Signaling(
-      component,
-      `${this.bareJid}/focus`,
-      options.config.requestTimeoutMs,
-    );
-    this.policy = {
+    const config = options.config;
+    this.#bareJid = `focus@${focusDomain}`;
+    this.#signaling = new Signaling(component, `${this.#bareJid}/focus`, config.requestTimeoutMs);
+    this.#policy = {
       mucDomain: options.mucDomain,
       localDomains: new Set(
         [options.domain, ...options.localDomains, focusDomain].map((d) => d.toLowerCase()),
       ),
-      remoteDomains: options.config.remoteDomains,
+      remoteDomains: config.remoteDomains,
     };
-    component.disco.addFeature(NS_FOCUS);
-    component.disco.addFeature(NS.JINGLE);
-    component.disco.addFeature(NS.RTP);
-    component.disco.addFeature('urn:xmpp:jingle:apps:rtp:audio');
-    component.disco.addFeature('urn:xmpp:jingle:apps:rtp:video');
-    component.disco.addFeature(NS.ICE_UDP);
-    component.disco.addFeature(NS.DTLS);
-    component.disco.addFeature(NS.GROUPING);
-    component.disco.addFeature(NS.SSMA);
-    component.disco.addFeature(NS.RTCP_FB);
-    component.disco.addFeature(NS.RTP_HDREXT);
-    component.disco.addFeature(NS_RECEIVE);
+    this.#requestBudget = new SenderBudget(config.requestBudget);
+    this.#iqBudget = new SenderBudget(config.iqBudget);
+    // prettier-ignore
+    for (const feature of [
+      NS_FOCUS, NS.JINGLE, NS.RTP, 'urn:xmpp:jingle:apps:rtp:audio', 'urn:xmpp:jingle:apps:rtp:video',
+      NS.ICE_UDP, NS.DTLS, NS.GROUPING, NS.SSMA, NS.RTCP_FB, NS.RTP_HDREXT, NS_RECEIVE,
+    ]) component.disco.addFeature(feature);
     component.router.set(NS_FOCUS, 'conference', (r) => this.conferenceRequest(r));
     component.router.set(NS.JINGLE, 'jingle', (r) => this.jingle(r));
     component.router.set(NS_RECEIVE, 'constraints', (r) => this.receiveConstraints(r));
     component.on('stanza', (stanza) => this.routeRoomStanza(stanza));
+    component.on('offline', () => {
+      for (const c of this.#conferences.values()) c.linkDown();
+    });
+    component.on('online', () => {
+      if (this.#restored) for (const c of this.#conferences.values()) c.linkUp();
+      else this.restore();
+    });
+  }
+
+  /** The conference of a room, if there is one (for tests and tools: ask, don't drive). */
+  conference(room: string): Conference | undefined {
+    return this.#conferences.get(room);
   }
 
   private async conferenceRequest({ payload, from }: IqRequest): Promise<IqResult> {
-    if (this.closed) return new StanzaError('service-unavailable', 'the focus is shutting down');
-    const request = validateConferenceRequest(payload, from.toString(), this.policy);
+    if (this.#closed) return new StanzaError('service-unavailable', 'the focus is shutting down');
+    const limited = this.limit(this.#requestBudget, from, 'request');
+    if (limited) return limited;
+    const request = validateConferenceRequest(payload, from.toString(), this.#policy);
     if (request instanceof StanzaError) {
       log.info('conference request refused', {
         from: from.toString(),
@@ -99,120 +137,161 @@ export class Focus {
       });
       return request;
     }
-    let conference = this.conferences.get(request.room);
-    if (!conference || conference.closed) {
-      try {
-        conference = await this.openConference(request.room);
-      } catch (error) {
-        log.error('cannot open conference', { room: request.room, error: errorMessage(error) });
-        return error instanceof StanzaError
-          ? error
-          : new StanzaError('internal-server-error', 'cannot start the conference');
-      }
-    }
-    try {
-      const refusal = await conference.request(request.requester);
-      if (refusal) return refusal;
-    } catch {
-      return new StanzaError('item-not-found', 'the conference has ended; request it again');
-    }
-    return conferenceReady(request.room, this.bareJid, conference.deps.muc.nick);
+    const conference = this.#conferences.get(request.room) ?? this.open(request.room);
+    const refusal = await conference.request(request.requester);
+    if (refusal) return refusal;
+    return conferenceReady(request.room, {
+      focusJid: this.#bareJid,
+      focusNick: conference.focusNick,
+    });
   }
 
-  private async openConference(room: string): Promise<Conference> {
+  private async jingle({ payload, from }: IqRequest): Promise<IqResult> {
+    const limited = this.limit(this.#iqBudget, from, 'iq');
+    if (limited) return limited;
+    const session = this.session(payload.attrs.sid, from);
+    if (!session) return unknownSession();
+    const parsed = parseJingle(payload);
+    if (!parsed.ok) return fromJingleError(parsed.error);
+    return session.conference.jingle(session.participant, parsed.value);
+  }
+
+  private async receiveConstraints({ payload, from }: IqRequest): Promise<IqResult> {
+    const limited = this.limit(this.#iqBudget, from, 'iq');
+    if (limited) return limited;
+    const request = parseReceiveConstraints(payload);
+    if (!request.ok) return new StanzaError('bad-request', request.error);
+    const session = this.session(request.value.sid, from);
+    if (!session) return unknownSession();
+    return session.conference.receiveConstraints(session.participant, request.value.constraints);
+  }
+
+  /** The conference and participant of a session, only for the JID that owns it. */
+  private session(
+    sid: string | undefined,
+    from: JID,
+  ): { conference: Conference; participant: Participant } | undefined {
+    const conference = sid ? this.#sessions.get(sid) : undefined;
+    const participant = sid ? conference?.participantBySid(sid) : undefined;
+    if (!conference || participant?.jid !== from.toString()) return undefined;
+    return { conference, participant };
+  }
+
+  private limit(budget: SenderBudget, from: JID, kind: 'request' | 'iq'): StanzaError | null {
+    const verdict = budget.take(bareJid(from).toLowerCase());
+    if (verdict === 'ok') return null;
+    this.emit('limited', kind, verdict);
+    return verdict === 'wait'
+      ? new StanzaError('resource-constraint', 'too many requests; slow down')
+      : new StanzaError('policy-violation', 'request flood: requests are refused for a while');
+  }
+
+  private open(room: string): Conference {
     const muc = new MucRoom(
       room,
-      this.signaling.focusJid,
+      this.#signaling.focusJid,
       this.options.config.nick,
       this.component,
     );
     const conference = new Conference(room, {
       sfu: this.sfu,
       muc,
-      signaling: this.signaling,
+      signaling: this.#signaling,
       config: this.options.config,
-      onClosed: (c) => {
-        if (this.conferences.get(room) === c) this.conferences.delete(room);
-      },
     });
-    this.conferences.set(room, conference);
-    try {
-      await muc.join(this.options.config.requestTimeoutMs);
-    } catch (error) {
-      await conference.close('cannot join the room');
-      if (error instanceof StanzaError) {
-        const text = `the focus cannot join ${room}: ${error.condition}${error.text ? ` (${error.text})` : ''}`;
-        throw new StanzaError(
-          error.condition === 'item-not-found' ? 'item-not-found' : 'not-allowed',
-          text,
-        );
-      }
-      throw error;
-    }
+    this.#conferences.set(room, conference);
+    conference.on('session', (sid, change) => {
+      if (change === 'started') this.#sessions.set(sid, conference);
+      else if (this.#sessions.get(sid) === conference) this.#sessions.delete(sid);
+    });
+    conference.on('connected', (seconds) => this.emit('joined', seconds));
+    conference.on('changed', () => this.scheduleSave());
+    conference.on('closed', () => {
+      if (this.#conferences.get(room) === conference) this.#conferences.delete(room);
+      this.scheduleSave();
+    });
     return conference;
-  }
-
-  private async jingle({ payload, from }: IqRequest): Promise<IqResult> {
-    const parsed = parseJingle(payload);
-    if (!parsed.ok) {
-      const sid = payload.attrs.sid;
-      const known = sid ? this.findSession(sid, from.toString()) : undefined;
-      if (!known) return unknownSession();
-      return fromJingleError(parsed.error);
-    }
-    const found = this.findSession(parsed.value.sid, from.toString());
-    if (!found) return unknownSession();
-    const [conference, participant] = found;
-    try {
-      return await conference.queue.push(() => handleJingle(conference, participant, parsed.value));
-    } catch {
-      return unknownSession('the conference has ended');
-    }
-  }
-
-  private async receiveConstraints({ payload, from }: IqRequest): Promise<IqResult> {
-    const sid = payload.attrs.sid;
-    const found = sid ? this.findSession(sid, from.toString()) : undefined;
-    if (!found) return unknownSession();
-    const [conference, participant] = found;
-    return conference.queue
-      .push(() => applyReceiveConstraints(participant, payload))
-      .catch(() => DONE);
-  }
-
-  /** The conference and participant of a session, only for the JID that owns it. */
-  private findSession(
-    sid: string,
-    from: string,
-  ): [Conference, NonNullable<ReturnType<Conference['participantBySid']>>] | undefined {
-    for (const conference of this.conferences.values()) {
-      const participant = conference.participantBySid(sid);
-      if (participant) return participant.jid === from ? [conference, participant] : undefined;
-    }
-    return undefined;
   }
 
   private routeRoomStanza(stanza: Element): void {
     const from = parseJid(stanza.attrs.from ?? '');
     if (!from || from.domain !== this.options.mucDomain) return;
-    const conference = this.conferences.get(bareJid(from).toLowerCase());
-    conference?.deps.muc.handle(stanza);
+    this.#conferences.get(bareJid(from).toLowerCase())?.roomStanza(stanza);
+  }
+
+  // --- sessions across restarts --------------------------------------------------------------
+
+  /** First time online: bring back the sessions of a focus that ran before. */
+  private restore(): void {
+    this.#restored = true;
+    const store = this.options.store;
+    if (!store) return;
+    this.#refreshTimer = setInterval(() => this.save(), SAVE_REFRESH_MS).unref();
+    let state: SavedState | null = null;
+    try {
+      state = store.load();
+    } catch (error) {
+      log.warn('cannot read the saved sessions', { error });
+    }
+    if (!state || Date.now() - state.savedAt > MAX_SAVED_AGE_MS) return;
+    for (const saved of state.conferences) {
+      if (!saved.sessions.length || this.#conferences.has(saved.room)) continue;
+      log.info('bringing back a conference', { room: saved.room, sessions: saved.sessions.length });
+      this.open(saved.room).resume(saved.sessions);
+    }
+  }
+
+  private scheduleSave(): void {
+    if (this.#closed || !this.options.store || this.#saveTimer) return;
+    this.#saveTimer = setTimeout(() => {
+      this.#saveTimer = null;
+      this.save();
+    }, 200);
+  }
+
+  private save(): void {
+    const conferences = [...this.#conferences.values()]
+      .map((c) => ({ room: c.room, sessions: c.snapshot() }))
+      .filter((c) => c.sessions.length > 0);
+    try {
+      this.options.store?.save({ savedAt: Date.now(), conferences });
+    } catch (error) {
+      log.warn('cannot save the sessions', { error });
+    }
   }
 
   counts(): FocusCounts {
     let participants = 0;
-    for (const c of this.conferences.values()) participants += c.counts().participants;
+    let rooms = 0;
+    for (const c of this.#conferences.values()) {
+      participants += c.counts().participants;
+      if (c.inRoom) rooms++;
+    }
     return {
       ...this.sfu.counts(),
-      conferences: this.conferences.size,
+      conferences: this.#conferences.size,
+      rooms,
       participants,
-      stanzasSent: this.signaling.sentStanzas,
+      stanzasSent: this.#signaling.sentStanzas,
     };
   }
 
+  /**
+   * Stops: the sessions are saved, then ended with connectivity-error (a
+   * restarted focus offers new ones; see docs/operations.md).
+   */
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await Promise.all([...this.conferences.values()].map((c) => c.close('focus stopping')));
+    if (this.#closed) return;
+    if (this.#restored) this.save();
+    this.#closed = true;
+    if (this.#saveTimer) clearTimeout(this.#saveTimer);
+    if (this.#refreshTimer) clearInterval(this.#refreshTimer);
+    const reason = {
+      condition: 'connectivity-error' as const,
+      text: 'the focus is restarting; a new session follows',
+    };
+    await Promise.all(
+      [...this.#conferences.values()].map((c) => c.close('focus stopping', reason)),
+    );
   }
 }

@@ -33,7 +33,7 @@ export class Forwarding {
     capabilities: NonNullable<Participant['rtpCapabilities']>,
   ): Promise<ReceivedTrack | null> {
     const name = Participant.receiveContentName(owner.id, ownerContent);
-    if (receiver.received.has(name)) return null;
+    if (receiver.received.has(name) || receiver.state === 'ended') return null;
     let consumer;
     try {
       consumer = await receiver.endpoint.consume(producerId, capabilities, name);
@@ -52,14 +52,7 @@ export class Forwarding {
         ? owner.id
         : `${owner.id}-${ownerContent}`;
     const content = receiveContent(consumer, streamId, owner.occupant.occupantJid);
-    const track: ReceivedTrack = {
-      contentName: name,
-      consumer,
-      ownerId: owner.id,
-      content,
-      accepted: false,
-    };
-    receiver.received.set(name, track);
+    const track = receiver.addReceived({ contentName: name, consumer, ownerId: owner.id, content });
     consumer.on('producerclose', () =>
       this.host.enqueue(() => {
         if (receiver.received.has(name)) this.removeReceived(receiver, [name]);
@@ -70,7 +63,7 @@ export class Forwarding {
 
   /** Resumes every accepted consumer of a connected participant (with a key frame request). */
   async resumeAccepted(participant: Participant): Promise<void> {
-    if (participant.state === 'ended' || !participant.endpoint.connected) return;
+    if (!participant.active || !participant.endpoint.connected) return;
     for (const track of participant.received.values()) {
       if (track.accepted && track.consumer.paused) await track.consumer.resume().catch(() => {});
     }
@@ -79,7 +72,7 @@ export class Forwarding {
   /** Offers `owner`'s new tracks to every other active participant, one content-add each. */
   async distribute(owner: Participant, contentNames: string[]): Promise<void> {
     for (const receiver of this.host.participants.values()) {
-      if (receiver === owner || receiver.state !== 'active' || !receiver.rtpCapabilities) continue;
+      if (receiver === owner || !receiver.active || !receiver.rtpCapabilities) continue;
       await this.offerTracks(receiver, owner, contentNames);
     }
   }
@@ -121,11 +114,7 @@ export class Forwarding {
   removeReceived(receiver: Participant, names: string[]): void {
     const removed: JingleContent[] = [];
     for (const name of names) {
-      const track = receiver.received.get(name);
-      if (!track) continue;
-      receiver.received.delete(name);
-      track.consumer.close();
-      removed.push({ name, creator: 'initiator' });
+      if (receiver.removeReceived(name)) removed.push({ name, creator: 'initiator' });
     }
     if (removed.length && receiver.state !== 'ended') {
       this.host.sendJingle(receiver, {
@@ -140,11 +129,7 @@ export class Forwarding {
   stopSent(owner: Participant, contentNames: string[]): void {
     const receiveNames: string[] = [];
     for (const name of contentNames) {
-      const track = owner.sent.get(name);
-      if (!track) continue;
-      owner.sent.delete(name);
-      track.producer.close();
-      receiveNames.push(Participant.receiveContentName(owner.id, name));
+      if (owner.stopSent(name)) receiveNames.push(Participant.receiveContentName(owner.id, name));
     }
     if (!receiveNames.length) return;
     for (const receiver of this.host.participants.values()) {

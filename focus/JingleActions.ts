@@ -32,11 +32,13 @@ export async function handleJingle(
     case 'session-accept':
       return sessionAccept(conference, p, payload);
     case 'session-terminate':
-      await conference.removeParticipant(
+      await conference.endSession(
         p,
         'success',
         payload.reason?.text ?? 'terminated by participant',
-        false,
+        {
+          notify: false,
+        },
       );
       return DONE;
     case 'session-info':
@@ -76,25 +78,21 @@ async function sessionAccept(
     payload.contents.filter((c) => c.name === 'audio' || c.name === 'video'),
   );
   if (produced instanceof StanzaError) {
-    await conference.removeParticipant(
-      p,
-      'failed-application',
-      produced.text ?? produced.condition,
-    );
+    await conference.endSession(p, 'failed-application', produced.text ?? produced.condition);
     return produced;
   }
   try {
     await p.endpoint.connect(dtls.value);
   } catch (error) {
-    await conference.removeParticipant(p, 'security-error', errorMessage(error));
+    await conference.endSession(p, 'security-error', errorMessage(error));
     return new StanzaError('bad-request', `DTLS parameters refused: ${errorMessage(error)}`);
   }
-  if (p.acceptTimer) clearTimeout(p.acceptTimer);
-  p.acceptTimer = null;
-  p.state = 'active';
-  p.rtpCapabilities = peerCapabilities(payload.contents);
-  p.remoteUfrag = payload.contents.find((c) => c.transport?.ufrag)?.transport?.ufrag;
-  markAccepted(p, payload.contents);
+  p.accept(
+    peerCapabilities(payload.contents),
+    payload.contents.find((c) => c.transport?.ufrag)?.transport?.ufrag,
+  );
+  p.markAccepted(payload.contents.map((c) => c.name));
+  conference.accepted(p);
   p.log.info('session accepted', {
     sending: [...p.sent.keys()].join(',') || 'nothing',
     receiving: p.received.size,
@@ -102,7 +100,7 @@ async function sessionAccept(
 
   // Tracks that appeared while this participant was being invited.
   for (const other of conference.participants.values()) {
-    if (other === p || other.state !== 'active') continue;
+    if (other === p || !other.active) continue;
     await conference.forwarding.offerTracks(p, other, [...other.sent.keys()]);
     for (const [name, track] of other.sent) {
       // Mutes of tracks offered in session-initiate (offerTracks covers the new ones).
@@ -124,7 +122,7 @@ async function publish(
 ): Promise<string[] | StanzaError> {
   const names: string[] = [];
   for (const content of contents) {
-    const params = producerParameters(content, conference.deps.sfu.rtpCapabilities);
+    const params = producerParameters(content, conference.capabilities);
     if (!params.ok) return fromJingleError(params.error);
     if (!params.value) continue; // receives only, or sends nothing yet
     if (p.sent.has(content.name))
@@ -135,7 +133,7 @@ async function publish(
         rtpParameters: params.value.rtpParameters,
         appData: { participantId: p.id, contentName: content.name },
       });
-      p.sent.set(content.name, { contentName: content.name, producer, muted: false });
+      p.addSent(content.name, producer);
       names.push(content.name);
     } catch (error) {
       return new StanzaError('bad-request', `content ${content.name}: ${errorMessage(error)}`);
@@ -144,22 +142,15 @@ async function publish(
   return names;
 }
 
-function markAccepted(p: Participant, contents: JingleContent[]): void {
-  const answered = new Set(contents.map((c) => c.name));
-  for (const [name, track] of p.received) {
-    if (answered.has(name)) track.accepted = true;
-  }
-}
-
 async function contentAccept(
   conference: Conference,
   p: Participant,
   payload: JinglePayload,
 ): Promise<IqResult> {
-  if (p.state !== 'active') return outOfOrder('content-accept before session-accept');
+  if (!p.active) return outOfOrder('content-accept before session-accept');
   const unknown = payload.contents.find((c) => !p.received.has(c.name));
   if (unknown) return outOfOrder(`content ${unknown.name} was not offered`);
-  markAccepted(p, payload.contents);
+  p.markAccepted(payload.contents.map((c) => c.name));
   await conference.forwarding.resumeAccepted(p);
   return DONE;
 }
@@ -171,11 +162,7 @@ async function contentReject(
 ): Promise<IqResult> {
   const unknown = payload.contents.find((c) => !p.received.has(c.name));
   if (unknown) return outOfOrder(`content ${unknown.name} was not offered`);
-  for (const c of payload.contents) {
-    const track = p.received.get(c.name);
-    track?.consumer.close();
-    p.received.delete(c.name);
-  }
+  for (const c of payload.contents) p.removeReceived(c.name);
   p.log.info('contents rejected', { contents: payload.contents.map((c) => c.name).join(',') });
   return DONE;
 }
@@ -186,7 +173,7 @@ async function contentAdd(
   p: Participant,
   payload: JinglePayload,
 ): Promise<IqResult> {
-  if (p.state !== 'active') return outOfOrder('content-add before session-accept');
+  if (!p.active) return outOfOrder('content-add before session-accept');
   for (const c of payload.contents) {
     if (p.sent.has(c.name) || p.received.has(c.name) || c.name === 'audio' || c.name === 'video') {
       return new StanzaError('conflict', `content ${c.name} already exists`);
@@ -203,11 +190,7 @@ async function contentAdd(
   }
   const answers: JingleContent[] = [];
   for (const c of payload.contents) {
-    const answer = answerContent(
-      c,
-      conference.deps.sfu.rtpCapabilities,
-      focusTransport(p.endpoint),
-    );
+    const answer = answerContent(c, conference.capabilities, focusTransport(p.endpoint));
     if (!answer.ok) return fromJingleError(answer.error);
     answers.push(answer.value);
   }
@@ -229,10 +212,7 @@ async function contentRemove(
     return new StanzaError('item-not-found', 'content-remove names a content that does not exist');
   }
   conference.forwarding.stopSent(p, own);
-  for (const name of received) {
-    p.received.get(name)?.consumer.close();
-    p.received.delete(name);
-  }
+  for (const name of received) p.removeReceived(name);
   return DONE;
 }
 
@@ -247,10 +227,7 @@ async function transportInfo(
   payload: JinglePayload,
 ): Promise<IqResult> {
   const ufrag = payload.contents.find((c) => c.transport?.ufrag)?.transport?.ufrag;
-  if (!ufrag || p.state !== 'active' || ufrag === p.remoteUfrag) return DONE;
-  p.remoteUfrag = ufrag;
-  if (p.iceRestartPending) p.iceRestartPending = false;
-  else await conference.restartIce(p, true);
+  if (ufrag && p.remoteIce(ufrag) === 'restart') await conference.restartIce(p, true);
   return DONE;
 }
 
@@ -264,9 +241,9 @@ async function sessionInfo(
   if (!info) return DONE; // a session ping
   if (info.type !== 'mute' && info.type !== 'unmute') return DONE; // active, hold, ringing: nothing to do
   const names = info.name ? [info.name] : [...p.sent.keys()];
+  const muted = info.type === 'mute';
   for (const name of names) {
-    const track = p.sent.get(name);
-    if (!track) {
+    if (!p.setMuted(name, muted)) {
       if (info.name)
         return new StanzaError(
           'item-not-found',
@@ -275,15 +252,10 @@ async function sessionInfo(
         );
       continue;
     }
-    track.muted = info.type === 'mute';
+    const received = Participant.receiveContentName(p.id, name);
     for (const receiver of conference.participants.values()) {
-      if (
-        receiver !== p &&
-        receiver.received.has(`${p.id}-${name}`) &&
-        receiver.state === 'active'
-      ) {
-        conference.forwarding.sendMute(receiver, `${p.id}-${name}`, track.muted);
-      }
+      if (receiver !== p && receiver.active && receiver.received.has(received))
+        conference.forwarding.sendMute(receiver, received, muted);
     }
   }
   return DONE;

@@ -4,6 +4,7 @@
 import { cpus } from 'node:os';
 import { isIP } from 'node:net';
 import { ConfigError, type ConfigReader } from '../common/config';
+import type { BudgetLimits } from './SenderBudget';
 
 export const FOCUS_KEYS = [
   'focus.workers',
@@ -18,6 +19,8 @@ export const FOCUS_KEYS = [
   'focus.request-timeout',
   'focus.occupant-wait',
   'focus.worker-log-level',
+  'focus.request-rate',
+  'focus.iq-rate',
 ] as const;
 
 /** Which users of other XMPP domains may request conferences in local rooms. */
@@ -45,6 +48,10 @@ export interface FocusConfig {
   /** How long a conference request waits for the requester's room presence. */
   occupantWaitMs: number;
   workerLogLevel: 'debug' | 'warn' | 'error' | 'none';
+  /** Conference requests per sender (per second, with bursts). */
+  requestBudget: BudgetLimits;
+  /** Jingle and other IQs per sender (per second, with bursts). */
+  iqBudget: BudgetLimits;
 }
 
 export function readFocusConfig(r: ConfigReader): FocusConfig {
@@ -62,6 +69,8 @@ export function readFocusConfig(r: ConfigReader): FocusConfig {
   const port = r.port('focus.rtc-port', 10000, true);
   if (port && port + workers - 1 > 65535)
     throw new ConfigError('focus.rtc-port', `${port} + ${workers} workers exceeds 65535`);
+  const requestsPerMinute = r.int('focus.request-rate', 30, 1, 6000);
+  const iqsPerSecond = r.int('focus.iq-rate', 20, 1, 10000);
   const domains = r.list('focus.remote-domains', ['all']);
   const remoteDomains: RemoteDomainPolicy =
     domains.length === 1 && domains[0] === 'all'
@@ -94,5 +103,11 @@ export function readFocusConfig(r: ConfigReader): FocusConfig {
       'error',
       'none',
     ] as const),
+    // Bursts: a page load's worth of requests, five seconds' worth of Jingle.
+    requestBudget: {
+      rate: requestsPerMinute / 60,
+      burst: Math.max(1, Math.ceil(requestsPerMinute / 3)),
+    },
+    iqBudget: { rate: iqsPerSecond, burst: iqsPerSecond * 5 },
   };
 }

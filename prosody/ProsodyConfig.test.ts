@@ -47,3 +47,22 @@ test('the embedded configuration keeps the structure of the reference', () => {
 test('lua strings are escaped', () => {
   expect(luaString('a"b\\c\nd')).toBe('"a\\"b\\\\c\\nd"');
 });
+
+test('both configurations limit what one connection may send, and the stanza size', () => {
+  const embedded = renderProsodyConfig(
+    embeddedProsodySettings({
+      domain: 'localhost',
+      dataDir: '/tmp/x',
+      focusSecret: 's',
+      ports: { c2s: 1, s2s: 2, component: 3, http: 4 },
+    }),
+  );
+  for (const config of [embedded, renderProsodyConfig(referenceSettings, 'reference')]) {
+    expect(config).toMatch(/modules_enabled = \{[^}]*"limits";/);
+    expect(config).toContain(
+      'limits = {\n  c2s = { rate = "64kb/s"; burst = "2s" };\n  s2sin = { rate = "256kb/s"; burst = "2s" };\n}',
+    );
+    expect(config).toContain('c2s_stanza_size_limit = 262144');
+    expect(config).toContain('s2s_stanza_size_limit = 524288');
+  }
+});

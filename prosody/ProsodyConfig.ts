@@ -65,7 +65,31 @@ export interface ProsodySettings {
   adminSocket: string | null;
   /** Extra directory with Prosody modules of Confab's own. */
   pluginPaths: string[];
+  limits: ProsodyLimits;
 }
+
+/** How much one connection may send (mod_limits), and the largest stanza accepted. */
+export interface ProsodyLimits {
+  /** Per client connection, e.g. "64kb/s" (kb = 1000 bytes) with a burst of "2s". */
+  c2s: { rate: string; burst: string };
+  /** Per incoming server connection (federation carries many users). */
+  s2s: { rate: string; burst: string };
+  /** Largest stanza, in bytes; a bigger one closes the stream with policy-violation. */
+  c2sStanzaSize: number;
+  s2sStanzaSize: number;
+}
+
+/**
+ * One guest must not be able to take the server down for everyone. A client
+ * rarely sends more than a few kilobytes a second; its largest stanza, the
+ * session-accept of a full room, is about 100 kB.
+ */
+export const DEFAULT_LIMITS: ProsodyLimits = {
+  c2s: { rate: '64kb/s', burst: '2s' },
+  s2s: { rate: '256kb/s', burst: '2s' },
+  c2sStanzaSize: 256 * 1024,
+  s2sStanzaSize: 512 * 1024,
+};
 
 /** Whether the output is the documented reference file or a terse runtime config. */
 export type RenderStyle = 'reference' | 'runtime';
@@ -165,7 +189,7 @@ export function renderProsodyConfig(s: ProsodySettings, style: RenderStyle = 'ru
   const modules = [
     'roster', 'saslauth', 'disco', 'ping', 'time', 'version', 'uptime', 'posix', 'carbons',
     'pep', 'private', 'blocklist', 'vcard4', 'vcard_legacy', 'smacks', 'csi_simple', 'mam',
-    'admin_shell', 'admin_socket', 'websocket', 'bosh', 'external_services',
+    'admin_shell', 'admin_socket', 'websocket', 'bosh', 'external_services', 'limits',
   ];
   // Without certificates there is no TLS to offer (loopback-only embedded servers).
   if (s.certificates) modules.splice(2, 0, 'tls');
@@ -183,6 +207,20 @@ export function renderProsodyConfig(s: ProsodySettings, style: RenderStyle = 'ru
     'A client that drops off stays "present" this long, so it can resume; then it leaves its rooms.',
   );
   line(`smacks_hibernation_time = ${s.smacksHibernationSeconds}`);
+  blank();
+
+  doc(
+    'Limits: how fast one connection may send (rate, with bursts), and the largest stanza',
+    'accepted. A client over its rate is read more slowly; a stanza over the size closes its',
+    'stream. They keep one flooding guest from taking the server down for everyone.',
+  );
+  const l = s.limits;
+  line(`limits = {`);
+  line(`  c2s = { rate = ${luaString(l.c2s.rate)}; burst = ${luaString(l.c2s.burst)} };`);
+  line(`  s2sin = { rate = ${luaString(l.s2s.rate)}; burst = ${luaString(l.s2s.burst)} };`);
+  line(`}`);
+  line(`c2s_stanza_size_limit = ${l.c2sStanzaSize}`);
+  line(`s2s_stanza_size_limit = ${l.s2sStanzaSize}`);
   blank();
 
   doc(

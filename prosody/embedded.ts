@@ -4,7 +4,7 @@
  * plain connections on loopback, and the same structure as the reference file.
  */
 import { join } from 'node:path';
-import type { ProsodySettings, TurnService } from './ProsodyConfig';
+import { DEFAULT_LIMITS, type ProsodySettings, type TurnService } from './ProsodyConfig';
 
 export interface EmbeddedProsodyOptions {
   domain: string;
@@ -56,5 +56,6 @@ export function embeddedProsodySettings(o: EmbeddedProsodyOptions): ProsodySetti
     turn: o.turn ?? null,
     adminSocket: null,
     pluginPaths: [],
+    limits: DEFAULT_LIMITS,
   };
 }

@@ -2,7 +2,7 @@
  * The settings of the reference deployment file prosody.cfg.lua, documented
  * for a real server: persistent storage, TLS required, federation on.
  */
-import type { ProsodySettings } from './ProsodyConfig';
+import { DEFAULT_LIMITS, type ProsodySettings } from './ProsodyConfig';
 
 export const REFERENCE_DOMAIN = 'example.org';
 
@@ -40,4 +40,5 @@ export const referenceSettings: ProsodySettings = {
   },
   adminSocket: null,
   pluginPaths: [],
+  limits: DEFAULT_LIMITS,
 };

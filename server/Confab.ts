@@ -17,7 +17,8 @@ import type { TurnService } from '../prosody/ProsodyConfig';
 import type { TurnConfig } from '../turn/config';
 import { TurnServer } from '../turn/TurnServer';
 import { HttpServer, sendJson, WEBSOCKET_PATH } from './HttpServer';
-import { renderFocusMetrics } from './metrics';
+import { ConfabMetrics } from './metrics';
+import { sessionFile } from './sessionFile';
 import type { Settings } from './settings';
 
 const log = createLogger('confab');
@@ -36,6 +37,7 @@ export class Confab {
   sfu!: MediasoupSfu;
   focus!: Focus;
   http!: HttpServer;
+  metrics!: ConfabMetrics;
   /** Ports actually in use, after free ports were picked. */
   readonly ports = { c2s: 0, s2s: 0, component: 0, prosodyHttp: 0, http: 0, turn: 0 };
 
@@ -81,6 +83,14 @@ export class Confab {
       localDomains: [`guest.${server.domain}`],
       mucDomain: `conference.${server.domain}`,
       config: this.config.focus,
+      store: sessionFile(join(server.dataDir, 'focus-sessions.json')),
+    });
+    this.metrics = new ConfabMetrics({
+      focus: this.focus,
+      component: this.component,
+      workers: this.sfu.pool,
+      prosody: this.prosody,
+      turn: this.turn,
     });
     this.closers.push(() => this.focus.close());
     await this.component.start();
@@ -187,24 +197,43 @@ export class Confab {
         websocketPath: WEBSOCKET_PATH,
       }),
     );
-    this.http.route('/metrics', (_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-      res.end(renderFocusMetrics(this.focus.counts()) + (this.turn?.prometheus() ?? ''));
+    this.http.route('/metrics', async (_req, res) => {
+      const text = await this.metrics.render();
+      res.writeHead(200, { 'content-type': this.metrics.contentType });
+      res.end(text);
     });
     this.closers.push(() => this.http.close());
     await this.http.start();
     this.ports.http = this.http.port;
   }
 
-  health(): { ok: boolean; component: string; prosody: string; turn: string } {
-    const prosodyUp = this.prosody ? this.prosody.pid !== undefined : true;
-    const turnUp = this.turn ? !this.turn.closed : true;
-    return {
-      ok: this.component.online && prosodyUp && turnUp,
-      component: this.component.online ? 'online' : 'offline',
-      prosody: this.prosody ? (prosodyUp ? 'running' : 'stopped') : 'external',
-      turn: this.turn ? (turnUp ? 'running' : 'stopped') : 'disabled',
-    };
+  /**
+   * The real state of each part: the Prosody process (when embedded) and the
+   * component link, each mediasoup worker, and TURN. `failing` names the
+   * parts that are down; /health answers 503 while it is not empty.
+   */
+  health(): Health {
+    const failing: string[] = [];
+    const prosody = this.prosody
+      ? {
+          process: this.prosody.state,
+          pid: this.prosody.pid ?? null,
+          restarts: this.prosody.restarts,
+        }
+      : { process: 'external' as const, pid: null, restarts: 0 };
+    if (this.prosody && this.prosody.state !== 'running') failing.push('prosody');
+    const component = this.component.online ? 'online' : 'offline';
+    if (!this.component.online) failing.push('component');
+    const workers = this.sfu.pool.slots.map((slot) => ({
+      worker: slot.index,
+      state: slot.state,
+      pid: slot.state === 'running' ? slot.worker.pid : null,
+      port: slot.port,
+    }));
+    for (const w of workers) if (w.state !== 'running') failing.push(`worker ${w.worker}`);
+    const turn = !this.turn ? 'disabled' : this.turn.closed ? 'stopped' : 'running';
+    if (turn === 'stopped') failing.push('turn');
+    return { ok: failing.length === 0, failing, prosody, component, workers, turn };
   }
 
   /** What runs where, for people. */
@@ -255,6 +284,15 @@ export class Confab {
       await close().catch((error: unknown) => log.warn('error while closing', { error }));
     }
   }
+}
+
+export interface Health {
+  ok: boolean;
+  failing: string[];
+  prosody: { process: string; pid: number | null; restarts: number };
+  component: 'online' | 'offline';
+  workers: { worker: number; state: string; pid: number | null; port: number }[];
+  turn: 'running' | 'stopped' | 'disabled';
 }
 
 async function ensurePortsFree(

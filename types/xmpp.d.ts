@@ -143,7 +143,10 @@ declare module '@xmpp/connection' {
     send(element: Element): Promise<void>;
     sendMany(elements: Element[]): Promise<void>;
     write(data: string): Promise<void>;
-    on(event: 'stanza' | 'element' | 'nonza' | 'open', listener: (el: Element) => void): this;
+    on(
+      event: 'stanza' | 'element' | 'nonza' | 'open' | 'send',
+      listener: (el: Element) => void,
+    ): this;
     on(event: 'online', listener: (jid: JID) => void): this;
     on(event: 'offline' | 'disconnect', listener: () => void): this;
     on(event: 'error', listener: (err: Error & { condition?: string }) => void): this;

@@ -35,8 +35,14 @@ export class MediasoupEndpoint extends TypedEmitter<SfuEndpointEvents> implement
   ) {
     super();
     transport.on('dtlsstatechange', (state) => {
-      if (state === 'connected') this.emit('connected');
-      else if (state === 'failed' || state === 'closed') this.emit('failed');
+      if (state === 'connected' && this.connected) this.emit('connected');
+      else if (state === 'failed') this.emit('failed', 'dtls');
+    });
+    // An ICE-lite server notices a lost participant when its TCP connection
+    // closes or its checks stop; it is back with the next checks (after a restart).
+    transport.on('icestatechange', (state) => {
+      if (state === 'disconnected') this.emit('failed', 'ice');
+      else if (this.connected) this.emit('connected');
     });
     transport.observer.once('close', () => this.removeAllListeners());
   }
@@ -48,7 +54,8 @@ export class MediasoupEndpoint extends TypedEmitter<SfuEndpointEvents> implement
     return this.transport.closed;
   }
   get connected(): boolean {
-    return this.transport.dtlsState === 'connected';
+    const ice = this.transport.iceState;
+    return this.transport.dtlsState === 'connected' && (ice === 'connected' || ice === 'completed');
   }
   get iceParameters(): ms.IceParameters {
     return this.transport.iceParameters;

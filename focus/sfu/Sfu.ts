@@ -114,15 +114,16 @@ export interface SfuVideoSwitch
 }
 
 export type SfuEndpointEvents = {
-  /** DTLS is up: media can flow. */
+  /** ICE and DTLS are up (again): media can flow. */
   connected: [];
-  /** ICE or DTLS failed or closed. */
-  failed: [];
+  /** ICE lost the participant, or DTLS failed. */
+  failed: [failure: 'ice' | 'dtls'];
 };
 
 export interface SfuEndpoint extends Pick<TypedEmitter<SfuEndpointEvents>, 'on' | 'off' | 'once'> {
   readonly id: string;
   readonly closed: boolean;
+  /** ICE and DTLS are both connected. */
   readonly connected: boolean;
   readonly iceParameters: ms.IceParameters;
   readonly iceCandidates: ms.IceCandidate[];

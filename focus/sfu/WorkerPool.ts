@@ -2,15 +2,25 @@
  * mediasoup workers, one per core by default, each with a WebRtcServer that
  * listens on one UDP and one TCP port (worker i on port + i). A worker that
  * dies is replaced; the routers it carried close, and their rooms hear of it.
+ * The pool never gives up silently: a slot whose worker cannot be replaced
+ * after REPLACE_ATTEMPTS tries is reported `failed` (health, metrics, an
+ * error in the log) and is still retried, more slowly.
  */
 import * as mediasoup from 'mediasoup';
 import type { types as ms } from 'mediasoup';
 import { createLogger } from '../../common/logger';
 import { findFreePort, isUdpPortFree, isTcpPortFree } from '../../common/net';
 import { ConfigError } from '../../common/config';
+import { TypedEmitter } from '../../common/TypedEmitter';
 import type { FocusConfig } from '../config';
 
 const log = createLogger('sfu:workers');
+/** Quick tries to replace a dead worker before its slot is reported failed. */
+const REPLACE_ATTEMPTS = 10;
+/** The pace of the tries after that. */
+const SLOW_RETRY_MS = 30000;
+
+export type WorkerState = 'running' | 'replacing' | 'failed';
 
 export interface WorkerSlot {
   readonly index: number;
@@ -20,13 +30,21 @@ export interface WorkerSlot {
   /** Consumers currently carried by this worker, across rooms. */
   consumers: number;
   routers: number;
+  state: WorkerState;
 }
 
-export class WorkerPool {
+export type WorkerPoolEvents = {
+  died: [index: number];
+  replaced: [index: number];
+};
+
+export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
   readonly slots: WorkerSlot[] = [];
   private closed = false;
 
-  private constructor(private readonly config: FocusConfig) {}
+  private constructor(private readonly config: FocusConfig) {
+    super();
+  }
 
   static async create(config: FocusConfig): Promise<WorkerPool> {
     const pool = new WorkerPool(config);
@@ -37,7 +55,15 @@ export class WorkerPool {
           : await findFreePort(config.rtc.listenIp, true);
         if (config.rtc.port) await ensureFree(port, config.rtc.listenIp);
         const { worker, webRtcServer } = await pool.startWorker(port);
-        const slot: WorkerSlot = { index: i, worker, webRtcServer, port, consumers: 0, routers: 0 };
+        const slot: WorkerSlot = {
+          index: i,
+          worker,
+          webRtcServer,
+          port,
+          consumers: 0,
+          routers: 0,
+          state: 'running',
+        };
         pool.slots.push(slot);
         pool.watch(slot);
       }
@@ -105,6 +131,8 @@ export class WorkerPool {
       });
       slot.consumers = 0;
       slot.routers = 0;
+      slot.state = 'replacing';
+      this.emit('died', slot.index);
       void this.replace(slot);
     });
   }
@@ -116,13 +144,26 @@ export class WorkerPool {
       if (this.closed) return worker.close();
       slot.worker = worker;
       slot.webRtcServer = webRtcServer;
+      slot.state = 'running';
       this.watch(slot);
-      log.info('mediasoup worker replaced', { worker: slot.index, pid: worker.pid });
+      log.info('mediasoup worker replaced', { worker: slot.index, pid: worker.pid, attempt });
+      this.emit('replaced', slot.index);
     } catch (error) {
       // The dead worker's ports may take a moment to be released.
-      log.warn('cannot replace mediasoup worker yet', { worker: slot.index, attempt, error });
-      if (attempt < 10)
-        setTimeout(() => void this.replace(slot, attempt + 1), 500 * attempt).unref();
+      if (attempt < REPLACE_ATTEMPTS) {
+        log.warn('cannot replace mediasoup worker yet', { worker: slot.index, attempt, error });
+      } else {
+        if (slot.state !== 'failed')
+          log.error('mediasoup worker cannot be replaced; its slot is down', {
+            worker: slot.index,
+            port: slot.port,
+            attempt,
+            error,
+          });
+        slot.state = 'failed';
+      }
+      const delay = attempt < REPLACE_ATTEMPTS ? 500 * attempt : SLOW_RETRY_MS;
+      setTimeout(() => void this.replace(slot, attempt + 1), delay).unref();
     }
   }
 }

@@ -98,7 +98,7 @@ test('a user of domain B joins a conference on domain A and exchanges media', as
         30000,
       );
     }
-    const conference = a.confab.focus.conferences.get(room);
+    const conference = a.confab.focus.conference(room);
     const bareJids = [...(conference?.participants.values() ?? [])].map((p) => p.jid.split('/')[0]);
     expect(bareJids).toHaveLength(2);
     expect(bareJids).toContain(`bob@${B}`);

@@ -57,20 +57,20 @@ test('an ICE restart started by the focus keeps media flowing', async () => {
     (s) => s.some((t) => t.kind === 'video' && t.framesDecoded > 3),
     'video before',
   );
-  const conference = world.confab.focus.conferences.get(room);
+  const conference = world.confab.focus.conference(room);
   const participant = [...(conference?.participants.values() ?? [])].find((p) => p.nick === 'ra');
   if (!conference || !participant) throw new Error('no participant');
   const oldUfrag = participant.endpoint.iceParameters.usernameFragment;
   const oldRemote = participant.remoteUfrag;
 
-  await conference.queue.push(() => conference.restartIce(participant));
+  conference.enqueue(() => conference.restartIce(participant));
 
   const deadline = Date.now() + 10000;
   while (participant.remoteUfrag === oldRemote && Date.now() < deadline)
     await new Promise((r) => setTimeout(r, 100));
   expect(participant.endpoint.iceParameters.usernameFragment).not.toBe(oldUfrag);
   expect(participant.remoteUfrag).not.toBe(oldRemote);
-  expect(participant.iceRestartPending).toBe(false);
+  expect(participant.awaitingIceAnswer).toBe(false);
   const before = await frames();
   await new Promise((r) => setTimeout(r, 2000));
   expect(await frames()).toBeGreaterThan(before + 10);

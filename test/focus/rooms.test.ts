@@ -17,7 +17,7 @@ async function world(settings: Record<string, unknown> = {}): Promise<TestConfab
 
 /** Participant ids of a room's conference. */
 function idsOf(w: TestConfab, room: string): Set<string> {
-  return new Set(w.confab.focus.conferences.get(room)?.participants.keys() ?? []);
+  return new Set(w.confab.focus.conference(room)?.participants.keys() ?? []);
 }
 
 async function receivesFromAll(bot: ConferenceBot, senders: number): Promise<Set<string>> {

@@ -22,7 +22,7 @@ test('receive constraints select the simulcast layer', async () => {
     await low.waitForStats((s) => s.some((t) => t.kind === 'video' && t.framesDecoded > 0), 'video')
   ).find((t) => t.kind === 'video')?.content;
   if (!videoContent) throw new Error('no video content');
-  const conference = world.confab.focus.conferences.get(room);
+  const conference = world.confab.focus.conference(room);
   const sender = [...(conference?.participants.values() ?? [])].find((p) => p.nick === 'sender');
   expect(sender?.sent.get('video')?.producer.layers).toBe(2);
 

@@ -151,10 +151,15 @@ export class FakeEndpoint extends TypedEmitter<SfuEndpointEvents> implements Sfu
   async connect(remote: ms.DtlsParameters): Promise<void> {
     this.remoteDtls = remote;
   }
-  /** Test control: DTLS comes up. */
+  /** Test control: ICE and DTLS come up. */
   markConnected(): void {
     this.connected = true;
     this.emit('connected');
+  }
+  /** Test control: ICE loses the participant, or DTLS fails. */
+  fail(failure: 'ice' | 'dtls'): void {
+    this.connected = false;
+    this.emit('failed', failure);
   }
   async restartIce(): Promise<ms.IceParameters> {
     this.iceParameters = { ...this.iceParameters, usernameFragment: nextId('ufrag') };

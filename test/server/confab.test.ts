@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:net';
 import { client } from '@xmpp/client';
+import xml from '@xmpp/xml';
 import { findFreePort } from '../../common/net';
 import { readSettings, type Settings } from '../../server/settings';
 import { Confab } from '../../server/Confab';
@@ -33,13 +34,23 @@ afterAll(() => {
 
 test('starts, reports health, proxies XMPP over WebSocket, and stops cleanly', async () => {
   const confab = await Confab.start(await config());
+  let pid: number | undefined;
   try {
     const health = await fetch(`http://127.0.0.1:${confab.ports.http}/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({
       ok: true,
+      failing: [],
+      prosody: { process: 'running', pid: confab.prosody?.pid, restarts: 0 },
       component: 'online',
-      prosody: 'running',
+      workers: [
+        {
+          worker: 0,
+          state: 'running',
+          pid: confab.sfu.pool.slots[0]?.worker.pid,
+          port: confab.sfu.pool.slots[0]?.port,
+        },
+      ],
       turn: 'running',
     });
     expect(confab.banner()).toContain(`/health`);
@@ -52,13 +63,32 @@ test('starts, reports health, proxies XMPP over WebSocket, and stops cleanly', a
     guest.on('error', () => {});
     const jid = await guest.start();
     expect(jid.domain).toBe('guest.localhost');
+    await guest.iqCaller.get(xml('ping', { xmlns: 'urn:xmpp:ping' }), 'focus.localhost');
+
+    const metrics = await (await fetch(`http://127.0.0.1:${confab.ports.http}/metrics`)).text();
+    for (const series of [
+      'confab_focus_conferences 0',
+      'confab_component_up 1',
+      'confab_prosody_up 1',
+      'confab_prosody_restarts_total 0',
+      'confab_sfu_workers{state="running"} 1',
+      'confab_turn_allocations 0',
+      'confab_turn_relayed_bytes_total{direction="to-peer"} 0',
+      'process_resident_memory_bytes',
+      'process_open_fds',
+    ])
+      expect(metrics).toContain(series);
+    expect(metrics).toMatch(/confab_xmpp_stanzas_total\{direction="in"\} [1-9]/);
+    expect(metrics).toMatch(/confab_xmpp_iq_seconds_count\{direction="in",payload="ping"\} 1/);
+    expect(metrics).toContain('# TYPE confab_focus_join_seconds histogram');
     await guest.stop();
+    pid = confab.prosody?.pid;
   } finally {
     await confab.close();
     await confab.close(); // safe twice
   }
-  expect(confab.prosody?.pid).toBeDefined();
-  expect(() => process.kill(confab.prosody?.pid ?? 0, 0)).toThrow();
+  expect(pid).toBeDefined();
+  expect(() => process.kill(pid ?? 0, 0)).toThrow();
 });
 
 test('a port in use stops start-up with the key that names it', async () => {
