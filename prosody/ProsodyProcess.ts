@@ -188,7 +188,10 @@ export class ProsodyProcess extends TypedEmitter<ProsodyEvents> {
         },
         (error: unknown) => {
           if (this._state !== 'restarting') return; // stopped meanwhile
-          log.error('Prosody does not start again; retrying', { error, attempt: this.failuresInRow });
+          log.error('Prosody does not start again; retrying', {
+            error,
+            attempt: this.failuresInRow,
+          });
           this.scheduleRestart();
         },
       );
