@@ -1,14 +1,13 @@
 /**
  * The conference of one MUC room: who is in a session with the focus. It
- * coordinates; Participant holds per-person state, Forwarding decides which
- * tracks go where, JingleActions answers Jingle requests, Recovery brings
+ * coordinates: Admission lets people in, Participant holds per-person state,
+ * Forwarding moves tracks, JingleActions answers Jingle, Recovery brings
  * sessions back after failures, the SFU carries media. Every step for the
- * room, closing included, runs on one serial queue, so joins, accepts,
- * leaves, failures and worker deaths never interleave. The focus talks to it
- * only through the public methods.
+ * room, closing included, runs on one serial queue, so nothing interleaves.
+ * The focus talks to it only through its public methods and events.
  */
 import { randomBytes } from 'node:crypto';
-import type { JingleContent, JinglePayload, ReasonCondition } from '../jingle';
+import type { JinglePayload, JingleReason, ReasonCondition } from '../jingle';
 import { createLogger, type Logger } from '../common/logger';
 import { errorMessage } from '../common/errors';
 import { SerialQueue } from '../common/SerialQueue';
@@ -16,7 +15,8 @@ import { TypedEmitter } from '../common/TypedEmitter';
 import type { IqResult } from '../component/IqRouter';
 import { StanzaError } from '../component/StanzaError';
 import { unknownSession } from '../component/jingleErrors';
-import { speakerAnnouncement, type LayerConstraint } from '../client/focusProtocol';
+import type { LayerConstraint } from '../client/focusProtocol';
+import { Speaker } from './Speaker';
 import type { FocusConfig } from './config';
 import type { MucRoom, Occupant } from './MucRoom';
 import { Participant } from './Participant';
@@ -25,6 +25,7 @@ import { Forwarding } from './Forwarding';
 import { handleJingle } from './JingleActions';
 import { applyReceiveConstraints } from './ReceiveConstraints';
 import { Recovery, type InviteOptions } from './Recovery';
+import { Admission } from './Admission';
 import type { SavedSession } from './savedSessions';
 import type { Sfu, SfuRoom } from './sfu/Sfu';
 import { focusTransport, ownContents } from './media';
@@ -52,9 +53,7 @@ export type ConferenceEvents = {
 };
 
 type SessionPayload = Omit<JinglePayload, 'groups'> & { groups?: JinglePayload['groups'] };
-
-const ended = (): StanzaError =>
-  new StanzaError('item-not-found', 'the conference has ended; request it again');
+const CLOSED: JingleReason = { condition: 'success', text: 'conference closed' };
 
 export class Conference extends TypedEmitter<ConferenceEvents> {
   readonly log: Logger;
@@ -62,10 +61,9 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
   readonly #queue = new SerialQueue();
   readonly #participants = new Map<string, Participant>();
   readonly #recovery: Recovery;
+  readonly #admission: Admission;
   #sfuRoom: SfuRoom | null = null;
-  #dominantSpeaker: string | null = null;
-  #started: Promise<void> | null = null;
-  #requests = 0;
+  readonly #speaker: Speaker;
   #linkUp = true;
   #closed = false;
 
@@ -77,6 +75,8 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
     this.log = createLogger('focus:conference', { room });
     this.forwarding = new Forwarding(this);
     this.#recovery = new Recovery(this);
+    this.#admission = new Admission(this, deps.muc, deps.config);
+    this.#speaker = new Speaker(deps.muc, deps.signaling);
     const muc = deps.muc;
     muc.on('joined', (o) => this.enqueue(() => this.#recovery.occupantJoined(o)));
     muc.on('updated', (o) => this.enqueue(() => this.participantOf(o)?.updateOccupant(o)));
@@ -107,134 +107,47 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
     return this.deps.sfu.rtpCapabilities;
   }
 
-  participantBySid(sid: string): Participant | undefined {
-    for (const p of this.#participants.values()) if (p.sid === sid) return p;
-    return undefined;
+  /** People are awaited back after a restart (see Recovery). */
+  get awaiting(): boolean {
+    return this.#recovery.awaiting;
   }
 
-  private participantByJid(jid: string): Participant | undefined {
-    for (const p of this.#participants.values()) if (p.jid === jid) return p;
-    return undefined;
+  requested(nick: string): Promise<void> {
+    return this.#recovery.requested(nick);
+  }
+
+  participantBySid(sid: string): Participant | undefined {
+    return [...this.#participants.values()].find((p) => p.sid === sid);
   }
 
   private participantOf(o: Occupant): Participant | undefined {
-    for (const p of this.#participants.values())
-      if (p.occupant.occupantJid === o.occupantJid) return p;
-    return undefined;
+    return [...this.#participants.values()].find((p) => p.occupant.occupantJid === o.occupantJid);
   }
 
   // --- what the focus asks ---------------------------------------------------------------------
 
-  /**
-   * Joins the room. A conference request never creates a room (`create`
-   * false): it must exist already, since the requester must be in it.
-   */
+  /** Joins the room; `create` false refuses a room that does not exist (see Admission). */
   start(create: boolean): Promise<void> {
-    this.#started ??= this.joinRoom(create);
-    return this.#started;
-  }
-
-  private async joinRoom(create: boolean): Promise<void> {
-    const timeout = this.deps.config.requestTimeoutMs;
-    if (!create && !(await this.deps.muc.exists(timeout))) {
-      throw new StanzaError('not-allowed', `nobody is in ${this.room}; join the room first`);
-    }
-    try {
-      await this.deps.muc.join(timeout);
-    } catch (error) {
-      if (!(error instanceof StanzaError)) throw error;
-      const why = `${error.condition}${error.text ? ` (${error.text})` : ''}`;
-      throw new StanzaError(
-        error.condition === 'item-not-found' ? 'item-not-found' : 'not-allowed',
-        `the focus cannot join ${this.room}: ${why}`,
-      );
-    }
+    return this.#admission.joinRoom(create);
   }
 
   /** A conference request from `requester`: (re)invites it, or says why not. */
-  async request(requester: string): Promise<StanzaError | null> {
-    this.#requests++;
-    try {
-      try {
-        await this.start(false);
-      } catch (error) {
-        await this.close('the room cannot be joined');
-        if (error instanceof StanzaError) return error;
-        throw error;
-      }
-      const occupant = await this.waitForOccupant(requester);
-      return await this.onQueue(() => this.admit(requester, occupant), ended);
-    } finally {
-      this.#requests--;
-    }
-  }
-
-  private async admit(
-    requester: string,
-    occupant: Occupant | undefined,
-  ): Promise<StanzaError | null> {
-    if (this.#closed) return ended();
-    if (!occupant) {
-      // A conference nobody inside asked for is closed at once: outsiders create nothing.
-      if (this.#participants.size === 0 && this.#requests <= 1 && !this.#recovery.awaiting)
-        await this.closeNow('nobody in the room asked for it');
-      return new StanzaError(
-        'not-allowed',
-        `${requester} is not an occupant of ${this.room}; join the room first`,
-      );
-    }
-    await this.#recovery.requested(occupant.nick);
-    const existing = this.participantByJid(requester);
-    // The focus's own invitation (after a restart) is on its way: that is the session asked for.
-    if (existing?.unrequested && existing.state === 'inviting') return null;
-    if (existing)
-      await this.endSession(existing, 'success', 'replaced by a new conference request', {
-        closeIfEmpty: false,
-      });
-    if (this.#participants.size >= this.deps.config.maxParticipants) {
-      return new StanzaError(
-        'resource-constraint',
-        `${this.room} is full (${this.deps.config.maxParticipants} participants)`,
-      );
-    }
-    // Invite after the IQ result leaves: clients expect ready first.
-    setImmediate(() => this.enqueue(() => this.invite(occupant, requester)));
-    return null;
-  }
-
-  private async waitForOccupant(realJid: string): Promise<Occupant | undefined> {
-    const muc = this.deps.muc;
-    const known = muc.occupantByRealJid(realJid);
-    if (known || this.deps.config.occupantWaitMs === 0) return known;
-    return new Promise((resolve) => {
-      const onJoined = (o: Occupant): void => {
-        if (o.realJid !== realJid) return;
-        clearTimeout(timer);
-        muc.off('joined', onJoined);
-        resolve(o);
-      };
-      const timer = setTimeout(() => {
-        muc.off('joined', onJoined);
-        resolve(muc.occupantByRealJid(realJid));
-      }, this.deps.config.occupantWaitMs);
-      muc.on('joined', onJoined);
-    });
+  request(requester: string): Promise<StanzaError | null> {
+    return this.#admission.request(requester);
   }
 
   /** A Jingle request of a participant of this conference. */
   jingle(p: Participant, payload: JinglePayload): Promise<IqResult> {
-    return this.onQueue(
-      () => handleJingle(this, p, payload),
-      () => unknownSession('the conference has ended'),
-    );
+    return this.sessionStep(() => handleJingle(this, p, payload));
   }
 
   /** Receive constraints of a participant of this conference. */
   receiveConstraints(p: Participant, constraints: LayerConstraint[]): Promise<IqResult> {
-    return this.onQueue(
-      () => applyReceiveConstraints(p, constraints),
-      () => unknownSession('the conference has ended'),
-    );
+    return this.sessionStep(() => applyReceiveConstraints(p, constraints));
+  }
+
+  private sessionStep(task: () => Promise<IqResult>): Promise<IqResult> {
+    return this.onQueue(task, () => unknownSession('the conference has ended'));
   }
 
   /** A presence or message from the room. */
@@ -256,28 +169,27 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
 
   /** After a restart of the focus: rejoin the room and re-invite these people. */
   resume(sessions: SavedSession[]): void {
-    this.#started ??= Promise.resolve(); // the rejoin below joins
     this.enqueue(() => this.#recovery.resume(sessions));
   }
 
   /** Who has a session, or is awaited back, for the saved state. */
   snapshot(): SavedSession[] {
-    const current = [...this.#participants.values()].map((p) => ({
-      nick: p.nick,
-      jid: p.jid,
-      sid: p.sid,
+    const current = [...this.#participants.values()].map(({ nick, jid, sid }) => ({
+      nick,
+      jid,
+      sid,
     }));
     return [...current, ...this.#recovery.awaited()];
   }
 
   counts(): { participants: number; producers: number; consumers: number } {
-    let producers = 0;
-    let consumers = 0;
-    for (const p of this.#participants.values()) {
-      producers += p.sent.size;
-      consumers += p.received.size;
-    }
-    return { participants: this.#participants.size, producers, consumers };
+    const all = [...this.#participants.values()];
+    const sum = (f: (p: Participant) => number): number => all.reduce((n, p) => n + f(p), 0);
+    return {
+      participants: all.length,
+      producers: sum((p) => p.sent.size),
+      consumers: sum((p) => p.received.size),
+    };
   }
 
   /** Resolves once the steps queued so far have run. */
@@ -289,13 +201,7 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
    * Ends every session (with `reason`), closes the media and leaves the
    * room, after the steps already queued. Safe to call twice.
    */
-  async close(
-    why: string,
-    reason: { condition: ReasonCondition; text: string } = {
-      condition: 'success',
-      text: 'conference closed',
-    },
-  ): Promise<void> {
+  async close(why: string, reason = CLOSED): Promise<void> {
     await this.#queue.push(() => this.closeNow(why, reason)).catch(() => {});
   }
 
@@ -312,7 +218,7 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
   }
 
   /** Runs `task` on the queue, or answers `ifClosed` when the conference is over. */
-  private async onQueue<T>(task: () => Promise<T>, ifClosed: () => T): Promise<T> {
+  async onQueue<T>(task: () => Promise<T>, ifClosed: () => T): Promise<T> {
     if (this.#queue.closed) return ifClosed();
     return this.#queue.push(task);
   }
@@ -320,7 +226,7 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
   /** Sends session-initiate: own audio/video plus every track already in the room. */
   async invite(occupant: Occupant, jid: string, options: InviteOptions = {}): Promise<void> {
     if (this.#closed || !this.deps.muc.occupants.has(occupant.nick)) return;
-    const previous = this.participantByJid(jid);
+    const previous = [...this.#participants.values()].find((x) => x.jid === jid);
     if (previous)
       await this.endSession(previous, 'success', 'replaced by a new session', {
         closeIfEmpty: false,
@@ -345,20 +251,10 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
     endpoint.on('failed', (failure) => this.enqueue(() => this.#recovery.mediaFailed(p, failure)));
 
     const transport = focusTransport(endpoint);
-    const contents: JingleContent[] = ownContents(this.capabilities, transport);
-    for (const other of this.#participants.values()) {
-      if (other === p || !other.active) continue;
-      for (const track of other.sent.values()) {
-        const received = await this.forwarding.consumeInto(
-          p,
-          other,
-          track.contentName,
-          track.producer.id,
-          this.capabilities,
-        );
-        if (received) contents.push({ ...received.content, transport });
-      }
-    }
+    const contents = [
+      ...ownContents(this.capabilities, transport),
+      ...(await this.forwarding.everyTrackFor(p, transport)),
+    ];
     p.setDeadline(ACCEPT_TIMEOUT_MS, () => this.enqueue(() => this.expireInvite(p)));
     p.log.info('inviting', { tracks: contents.length - 2, unrequested: options.unrequested });
     this.sendJingle(p, {
@@ -393,46 +289,18 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
         action: payload.action,
         error: errorMessage(error),
       });
-      if (payload.action !== 'session-terminate') {
-        this.enqueue(() =>
-          this.endSession(p, 'connectivity-error', 'no answer', { notify: false }),
-        );
-      }
+      this.enqueue(() => this.endSession(p, 'connectivity-error', 'no answer', { notify: false }));
     });
   }
 
   /** A session-terminate for a session this process no longer holds (after a restart). */
-  terminateSaved(session: SavedSession, condition: ReasonCondition, text: string): void {
-    this.deps.signaling
-      .jingle(session.jid, {
-        action: 'session-terminate',
-        sid: session.sid,
-        contents: [],
-        groups: [],
-        reason: { condition, text },
-      })
-      .catch(() => {}); // the old session may be gone on the other side too
+  terminateSaved(session: SavedSession, reason: JingleReason): void {
+    this.deps.signaling.terminate(session.jid, session.sid, reason);
   }
 
-  /**
-   * New ICE credentials for a participant, sent on every live content
-   * (transport-info). `answering` is true when the participant asked for it.
-   */
-  async restartIce(p: Participant, answering = false): Promise<void> {
-    if (!p.active) return;
-    const ice = await p.endpoint.restartIce();
-    if (!answering) p.iceRestartSent();
-    p.log.info('ICE restart', {
-      ufrag: ice.usernameFragment,
-      by: answering ? 'participant' : 'focus',
-    });
-    const transport = focusTransport(p.endpoint);
-    const names = ['audio', 'video', ...p.received.keys()];
-    this.sendJingle(p, {
-      action: 'transport-info',
-      sid: p.sid,
-      contents: names.map((name) => ({ name, creator: 'initiator' as const, transport })),
-    });
+  /** New ICE credentials for a participant (see Recovery.restartIce). */
+  restartIce(p: Participant, answering = false): Promise<void> {
+    return this.#recovery.restartIce(p, answering);
   }
 
   /** Ends a participant's session (telling it, unless `notify` is false) and removes its tracks. */
@@ -444,20 +312,14 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
   ): Promise<void> {
     if (!this.#participants.has(p.id)) return;
     this.forwarding.stopSent(p, [...p.sent.keys()]);
-    if (options.notify !== false && p.state !== 'ended') {
-      this.sendJingle(p, {
-        action: 'session-terminate',
-        sid: p.sid,
-        contents: [],
-        reason: { condition: reason, text },
-      });
-    }
+    if (options.notify !== false && p.state !== 'ended')
+      this.deps.signaling.terminate(p.jid, p.sid, { condition: reason, text });
     p.end();
     this.#participants.delete(p.id);
     this.emit('session', p.sid, 'ended');
     this.emit('changed');
     p.log.info('session ended', { reason, text });
-    if (options.closeIfEmpty !== false && this.#participants.size === 0 && !this.#recovery.awaiting)
+    if (options.closeIfEmpty !== false && this.#participants.size === 0 && !this.awaiting)
       await this.closeNow('empty');
   }
 
@@ -495,7 +357,7 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
       if (reason === 'worker-died') this.enqueue(() => this.#recovery.mediaLost());
     });
     room.on('dominantspeaker', (producerId) =>
-      this.enqueue(() => this.announceSpeaker(producerId)),
+      this.enqueue(() => this.#speaker.heard(producerId, this.#participants.values())),
     );
     this.#sfuRoom = room;
     return room;
@@ -506,33 +368,14 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
     this.#sfuRoom = null;
   }
 
-  private async announceSpeaker(producerId: string): Promise<void> {
-    for (const p of this.#participants.values()) {
-      for (const track of p.sent.values()) {
-        if (track.producer.id !== producerId || this.#dominantSpeaker === p.nick) continue;
-        this.#dominantSpeaker = p.nick;
-        this.deps.signaling.countSent();
-        await this.deps.muc.sendGroupchat(...speakerAnnouncement(p.nick)).catch(() => {});
-        return;
-      }
-    }
-  }
-
   /** Closes now, from inside a step (see close). */
-  async closeNow(
-    why: string,
-    reason: { condition: ReasonCondition; text: string } = {
-      condition: 'success',
-      text: 'conference closed',
-    },
-  ): Promise<void> {
+  async closeNow(why: string, reason = CLOSED): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     this.log.info('conference closed', { why });
     this.#recovery.stop();
     for (const p of this.#participants.values()) {
-      if (p.state !== 'ended' && this.#linkUp)
-        this.sendJingle(p, { action: 'session-terminate', sid: p.sid, contents: [], reason });
+      if (p.state !== 'ended' && this.#linkUp) this.deps.signaling.terminate(p.jid, p.sid, reason);
       p.end();
       this.emit('session', p.sid, 'ended');
     }

@@ -4,7 +4,7 @@
  * track ends, mute relays, and resuming once a receiver is connected. The
  * Conference owns the participants; this class only moves tracks.
  */
-import type { JingleContent, JinglePayload } from '../jingle';
+import type { IceUdpTransport, JingleContent, JinglePayload } from '../jingle';
 import { errorMessage } from '../common/errors';
 import { focusTransport, receiveContent } from './media';
 import { Participant, type ReceivedTrack } from './Participant';
@@ -12,6 +12,8 @@ import { Participant, type ReceivedTrack } from './Participant';
 /** What forwarding needs from its conference. */
 export interface ForwardingHost {
   readonly participants: ReadonlyMap<string, Participant>;
+  /** What the SFU's routers send and receive. */
+  readonly capabilities: NonNullable<Participant['rtpCapabilities']>;
   /** Fire-and-forget Jingle IQ to a participant. */
   sendJingle(
     p: Participant,
@@ -59,6 +61,26 @@ export class Forwarding {
       }),
     );
     return track;
+  }
+
+  /** Receive-only contents for every track already sent in the room (a newcomer's offer). */
+  async everyTrackFor(newcomer: Participant, transport: IceUdpTransport): Promise<JingleContent[]> {
+    const caps = this.host.capabilities;
+    const contents: JingleContent[] = [];
+    for (const other of this.host.participants.values()) {
+      if (other === newcomer || !other.active) continue;
+      for (const track of other.sent.values()) {
+        const received = await this.consumeInto(
+          newcomer,
+          other,
+          track.contentName,
+          track.producer.id,
+          caps,
+        );
+        if (received) contents.push({ ...received.content, transport });
+      }
+    }
+    return contents;
   }
 
   /** Resumes every accepted consumer of a connected participant (with a key frame request). */

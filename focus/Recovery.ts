@@ -14,7 +14,8 @@
  * A new session always follows a session-terminate with `connectivity-error`
  * (docs/protocol.md §7). Every method runs as a step on the conference queue.
  */
-import type { ReasonCondition } from '../jingle';
+import type { JinglePayload, JingleReason, ReasonCondition } from '../jingle';
+import { focusTransport } from './media';
 import type { Logger } from '../common/logger';
 import type { Occupant } from './MucRoom';
 import type { Participant } from './Participant';
@@ -42,8 +43,8 @@ export interface RecoveryHost {
     text: string,
     options?: { notify?: boolean; closeIfEmpty?: boolean },
   ): Promise<void>;
-  terminateSaved(session: SavedSession, condition: ReasonCondition, text: string): void;
-  restartIce(p: Participant): Promise<void>;
+  terminateSaved(session: SavedSession, reason: JingleReason): void;
+  sendJingle(p: Participant, payload: Omit<JinglePayload, 'groups'>): void;
   rejoin(): Promise<void>;
   forgetSfuRoom(): void;
   enqueue(task: () => Promise<void> | void): void;
@@ -80,7 +81,7 @@ export class Recovery {
     const step = p.nextRecovery(failure);
     p.log.warn('media connection failed', { failure, step });
     if (step === 'ice-restart') {
-      await this.host.restartIce(p);
+      await this.restartIce(p);
       p.setDeadline(ICE_RESTART_WAIT_MS, () =>
         this.host.enqueue(() => this.mediaFailed(p, 'timeout')),
       );
@@ -89,6 +90,27 @@ export class Recovery {
     } else {
       await this.host.endSession(p, 'failed-transport', 'media connection failed');
     }
+  }
+
+  /**
+   * New ICE credentials for a participant, sent on every live content
+   * (transport-info). `answering` is true when the participant asked for it.
+   */
+  async restartIce(p: Participant, answering = false): Promise<void> {
+    if (!p.active) return;
+    const ice = await p.endpoint.restartIce();
+    if (!answering) p.iceRestartSent();
+    p.log.info('ICE restart', {
+      ufrag: ice.usernameFragment,
+      by: answering ? 'participant' : 'focus',
+    });
+    const transport = focusTransport(p.endpoint);
+    const names = ['audio', 'video', ...p.received.keys()];
+    this.host.sendJingle(p, {
+      action: 'transport-info',
+      sid: p.sid,
+      contents: names.map((name) => ({ name, creator: 'initiator' as const, transport })),
+    });
   }
 
   /** The media server under the conference died: everyone gets a new session. */
@@ -158,7 +180,7 @@ export class Recovery {
           notify: sameJid,
           closeIfEmpty: false,
         });
-      else if (sameJid) this.host.terminateSaved(entry, 'connectivity-error', text);
+      else if (sameJid) this.host.terminateSaved(entry, { condition: 'connectivity-error', text });
       if (o.realJid) await this.host.invite(o, o.realJid, { unrequested: true });
     }
     if (!this.awaiting) this.clearGrace();

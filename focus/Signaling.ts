@@ -4,7 +4,7 @@
  * Jingle model into stanzas on the focus side.
  */
 import xml from '@xmpp/xml';
-import { serializeJingle, type JinglePayload } from '../jingle';
+import { serializeJingle, type JinglePayload, type JingleReason } from '../jingle';
 import type { ComponentConnection } from '../component/ComponentConnection';
 
 export class Signaling {
@@ -24,6 +24,13 @@ export class Signaling {
     await this.component.request(
       xml('iq', { type: 'set', to, from: this.focusJid }, serializeJingle(payload)),
       this.timeoutMs,
+    );
+  }
+
+  /** Sends session-terminate; a failure is ignored (the session is over either way). */
+  terminate(to: string, sid: string, reason: JingleReason): void {
+    this.jingle(to, { action: 'session-terminate', sid, contents: [], groups: [], reason }).catch(
+      () => {},
     );
   }
 
