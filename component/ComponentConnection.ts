@@ -163,8 +163,9 @@ export class ComponentConnection extends TypedEmitter<ComponentEvents> {
     try {
       return await this.iqCaller.request(iq, timeoutMs ?? this.entity.timeout);
     } catch (error) {
-      const stanza = (error as { element?: Element }).element;
-      if (stanza) throw StanzaError.fromStanza(stanza.root()) ?? error;
+      // xmpp.js rejects with its own error, holding the reply's <error/> element.
+      const element = (error as { element?: Element }).element;
+      if (element?.name === 'error') throw StanzaError.fromError(element);
       if ((error as Error).name === 'TimeoutError')
         throw new TimeoutError(`no reply to IQ to ${iq.attrs.to}`);
       throw error;

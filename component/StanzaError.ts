@@ -85,7 +85,11 @@ export class StanzaError extends Error {
   /** Reads the error of an `<iq type='error'>` (or other stanza) reply. */
   static fromStanza(stanza: Element): StanzaError | null {
     const error = stanza.getChild('error');
-    if (!error) return null;
+    return error ? StanzaError.fromError(error) : null;
+  }
+
+  /** Reads an `<error/>` element. */
+  static fromError(error: Element): StanzaError {
     const conditionEl = error
       .getChildElements()
       .find((c) => c.attrs.xmlns === NS_STANZAS && c.name !== 'text');

@@ -5,6 +5,7 @@ import { RawParticipant } from '../harness/rawParticipant';
 import { stanzaErrorOf } from '../harness/errors';
 import type { ConferenceBot } from '../../bot/ConferenceBot';
 import { parseXml } from '../../jingle/fixtures/fixtures';
+import xml from '@xmpp/xml';
 
 let world: TestConfab;
 let room: string;
@@ -20,7 +21,8 @@ async function packetsReceived(bot: ConferenceBot): Promise<number> {
 }
 
 beforeAll(async () => {
-  world = await startTestConfab();
+  // A generous request budget: the 1,000-request test checks what each request does.
+  world = await startTestConfab({ 'focus.request-rate': 6000 });
   room = world.room('hostile');
   focus = `focus.${world.domain}`;
   service = `xmpp://127.0.0.1:${world.confab.ports.c2s}`;
@@ -73,6 +75,36 @@ test('a conference request from a non-occupant is refused', async () => {
   );
   expect(error.condition).toBe('not-allowed');
   expect(error.text).toMatch(/not an occupant.*join the room first/);
+});
+
+test('1,000 conference requests for distinct rooms from a non-occupant create no conference and no room', async () => {
+  const outsider = await raw('outsider3', false);
+  const started = performance.now();
+  const errors = await Promise.all(
+    Array.from({ length: 1000 }, (_, i) =>
+      stanzaErrorOf(
+        outsider.set(
+          focus,
+          `<conference xmlns='http://jitsi.org/protocol/focus' room='leak${i}@conference.${world.domain}'/>`,
+        ),
+      ),
+    ),
+  );
+  const ms = Math.round(performance.now() - started);
+  expect(new Set(errors.map((e) => e.condition))).toEqual(new Set(['not-allowed']));
+  expect(errors[0]?.text).toMatch(/nobody is in leak0@conference\.localhost; join the room first/);
+  // Only the conference of the room the bots are in; Prosody has none of the others.
+  expect(world.confab.focus.counts()).toMatchObject({ conferences: 1, rooms: 1 });
+  for (const i of [0, 499, 999]) {
+    const probe = await stanzaErrorOf(
+      outsider.xmpp.iqCaller.get(
+        xml('query', { xmlns: 'http://jabber.org/protocol/disco#info' }),
+        `leak${i}@conference.${world.domain}`,
+      ),
+    );
+    expect(probe.condition).toBe('item-not-found');
+  }
+  console.log(`1,000 conference requests from outside answered in ${ms} ms`);
 });
 
 test('a conference request for a room on another domain is refused', async () => {
