@@ -208,3 +208,23 @@ test('close runs on the queue, after the steps already queued', async () => {
   });
   expect(late).toMatchObject({ condition: 'item-not-found', app: { name: 'unknown-session' } });
 });
+
+test('a content-accept that crosses the content-remove of the same contents is acknowledged', async () => {
+  const t = setup();
+  const alice = await join(t, 'alice', 1000);
+  const bob = await join(t, 'bob', 2000);
+  const add = lastTo(t.sent, alice.jid, 'content-add');
+  t.presence('bob', bob.jid, 'unavailable');
+  await flush(t.conference);
+  expect(lastTo(t.sent, alice.jid, 'content-remove').contents).toHaveLength(2);
+  expect(await t.conference.jingle(alice.p, answer(add, 3000, 'content-accept'))).toBe(DONE);
+  // A content never offered is still out of order.
+  const bogus = answer(
+    { ...add, contents: add.contents.map((c) => ({ ...c, name: 'p000000-x' })) },
+    4000,
+    'content-accept',
+  );
+  expect(await t.conference.jingle(alice.p, bogus)).toMatchObject({
+    app: { name: 'out-of-order' },
+  });
+});

@@ -148,7 +148,7 @@ async function contentAccept(
   payload: JinglePayload,
 ): Promise<IqResult> {
   if (!p.active) return outOfOrder('content-accept before session-accept');
-  const unknown = payload.contents.find((c) => !p.received.has(c.name));
+  const unknown = payload.contents.find((c) => !p.offered(c.name));
   if (unknown) return outOfOrder(`content ${unknown.name} was not offered`);
   p.markAccepted(payload.contents.map((c) => c.name));
   await conference.forwarding.resumeAccepted(p);
@@ -160,7 +160,7 @@ async function contentReject(
   p: Participant,
   payload: JinglePayload,
 ): Promise<IqResult> {
-  const unknown = payload.contents.find((c) => !p.received.has(c.name));
+  const unknown = payload.contents.find((c) => !p.offered(c.name));
   if (unknown) return outOfOrder(`content ${unknown.name} was not offered`);
   for (const c of payload.contents) p.removeReceived(c.name);
   p.log.info('contents rejected', { contents: payload.contents.map((c) => c.name).join(',') });

@@ -72,6 +72,8 @@ export class Participant {
   #deadline: NodeJS.Timeout | null = null;
   readonly #sent = new Map<string, SentTrack>();
   readonly #received = new Map<string, ReceivedTrack>();
+  /** Receive contents removed lately: an accept may cross their content-remove. */
+  readonly #removed = new Set<string>();
 
   constructor(init: ParticipantInit) {
     this.id = init.id;
@@ -212,7 +214,14 @@ export class Participant {
     if (!track) return undefined;
     this.#received.delete(contentName);
     track.consumer.close();
+    this.#removed.add(contentName);
+    if (this.#removed.size > 256) this.#removed.delete(this.#removed.values().next().value ?? '');
     return track;
+  }
+
+  /** Whether the focus offered this receive content (it may have been removed since). */
+  offered(contentName: string): boolean {
+    return this.#received.has(contentName) || this.#removed.has(contentName);
   }
 
   /** The participant accepted these receive-only contents. */

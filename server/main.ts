@@ -40,6 +40,9 @@ async function main(): Promise<void> {
     void confab.close().then(() => process.exit(0));
     setTimeout(() => process.exit(1), 10000).unref();
   };
+  // Under `node --expose-gc`, SIGUSR2 collects garbage: the soak bench reads memory after it.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc) process.on('SIGUSR2', () => gc());
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
