@@ -6,10 +6,10 @@
  * at once, so requests from outside create nothing.
  */
 import { StanzaError } from '../component/StanzaError';
-import type { ReasonCondition } from '../jingle';
 import type { FocusConfig } from './config';
 import type { MucRoom, Occupant } from './MucRoom';
 import type { Participant } from './Participant';
+import type { RecoveryHost } from './Recovery';
 
 export const conferenceEnded = (): StanzaError =>
   new StanzaError('item-not-found', 'the conference has ended; request it again');
@@ -27,12 +27,7 @@ export interface AdmissionHost {
   /** A person asked themselves: they are no longer awaited. */
   requested(nick: string): Promise<void>;
   invite(occupant: Occupant, jid: string): Promise<void>;
-  endSession(
-    p: Participant,
-    reason: ReasonCondition,
-    text: string,
-    options?: { notify?: boolean; closeIfEmpty?: boolean },
-  ): Promise<void>;
+  endSession: RecoveryHost['endSession'];
   close(why: string): Promise<void>;
   closeNow(why: string): Promise<void>;
 }

@@ -5,6 +5,17 @@ import { luaString, renderProsodyConfig } from './ProsodyConfig';
 import { referenceSettings } from './reference';
 import { embeddedProsodySettings } from './embedded';
 
+/** The embedded configuration for a domain and a component secret. */
+const embeddedConfig = (domain: string, focusSecret: string): string =>
+  renderProsodyConfig(
+    embeddedProsodySettings({
+      domain,
+      dataDir: '/tmp/x',
+      focusSecret,
+      ports: { c2s: 1, s2s: 2, component: 3, http: 4 },
+    }),
+  );
+
 test('the checked-in prosody.cfg.lua is what the generator produces', () => {
   const checkedIn = readFileSync(join(__dirname, '..', 'prosody.cfg.lua'), 'utf8');
   // Regenerate with: npm run prosody-config
@@ -12,28 +23,14 @@ test('the checked-in prosody.cfg.lua is what the generator produces', () => {
 });
 
 test('the reference and embedded configurations are valid Lua', () => {
-  const embedded = renderProsodyConfig(
-    embeddedProsodySettings({
-      domain: 'localhost',
-      dataDir: '/tmp/x',
-      focusSecret: 's"e\\c',
-      ports: { c2s: 1, s2s: 2, component: 3, http: 4 },
-    }),
-  );
+  const embedded = embeddedConfig('localhost', 's"e\\c');
   for (const source of [embedded, renderProsodyConfig(referenceSettings, 'reference')]) {
     execFileSync('lua5.4', ['-e', `assert(load(${luaString(source)}))`]);
   }
 });
 
 test('the embedded configuration keeps the structure of the reference', () => {
-  const embedded = renderProsodyConfig(
-    embeddedProsodySettings({
-      domain: 'chat.test',
-      dataDir: '/tmp/x',
-      focusSecret: 'sec',
-      ports: { c2s: 1, s2s: 2, component: 3, http: 4 },
-    }),
-  );
+  const embedded = embeddedConfig('chat.test', 'sec');
   expect(embedded).toContain('VirtualHost "chat.test"');
   expect(embedded).toContain('VirtualHost "guest.chat.test"');
   expect(embedded).toContain('Component "conference.chat.test" "muc"');
@@ -49,14 +46,7 @@ test('lua strings are escaped', () => {
 });
 
 test('both configurations limit what one connection may send, and the stanza size', () => {
-  const embedded = renderProsodyConfig(
-    embeddedProsodySettings({
-      domain: 'localhost',
-      dataDir: '/tmp/x',
-      focusSecret: 's',
-      ports: { c2s: 1, s2s: 2, component: 3, http: 4 },
-    }),
-  );
+  const embedded = embeddedConfig('localhost', 's');
   for (const config of [embedded, renderProsodyConfig(referenceSettings, 'reference')]) {
     expect(config).toMatch(/modules_enabled = \{[^}]*"limits";/);
     expect(config).toContain(
