@@ -137,7 +137,8 @@ export class Recovery {
   async linkUp(): Promise<void> {
     for (const p of this.host.participants.values())
       this.await({ nick: p.nick, jid: p.jid, sid: p.sid, participant: p });
-    await this.rejoin();
+    if (this.awaiting) await this.rejoin();
+    else await this.host.closeNow('nobody had a session when the link dropped');
   }
 
   /** The focus restarted: the people of the saved state are awaited in the rejoined room. */
