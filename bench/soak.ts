@@ -16,8 +16,10 @@ const CYCLES = Number(process.env.SOAK_CYCLES ?? 1000);
 const ROOMS = 4;
 /** Cycles running at once. */
 const PARALLEL = 4;
-/** How much Confab's RSS may grow over the whole run, after a forced GC. */
+/** How much Confab's RSS may grow over the whole run, after a forced GC (warm-up included). */
 const RSS_BOUND_MB = 40;
+/** How much it may grow once warm: from the sample at 100 cycles to the largest after it. */
+const STEADY_BOUND_MB = 10;
 /** Crashed clients stay in their rooms this long (XEP-0198 hibernation). */
 const HIBERNATION_S = 2;
 
@@ -60,6 +62,7 @@ async function main(): Promise<void> {
       Array.from({ length: ROOMS }, (_, i) => join(i, `resident${i}`)),
     );
     rows.push(await sample(confab, 0));
+    const started = performance.now();
     let next = 0;
     let done = 0;
     const cycle = async (n: number): Promise<void> => {
@@ -90,14 +93,19 @@ async function main(): Promise<void> {
     console.log(table(['cycles', 'RSS MB', 'fds', ...COUNTERS], rows));
     const startRss = Number(rows[0]?.[1]);
     const endRss = Number(last[1]);
+    const warm = rows.slice(1).map((r) => Number(r[1]));
+    const steadyGrowth = Math.max(...warm) - (warm[0] ?? NaN);
     const leftovers = COUNTERS.filter((_, i) => last[3 + i] !== 0);
     console.log(
-      `soak_cycles=${done} soak_failed_cycles=${failures} rss_start_mb=${startRss} ` +
-        `rss_end_mb=${endRss} rss_growth_mb=${endRss - startRss} rss_bound_mb=${RSS_BOUND_MB} ` +
+      `soak_cycles=${done} soak_seconds=${Math.round((performance.now() - started) / 1000)} ` +
+        `soak_failed_cycles=${failures} rss_start_mb=${startRss} rss_end_mb=${endRss} ` +
+        `rss_growth_mb=${endRss - startRss} rss_bound_mb=${RSS_BOUND_MB} ` +
+        `rss_steady_growth_mb=${steadyGrowth} rss_steady_bound_mb=${STEADY_BOUND_MB} ` +
         `fds_start=${rows[0]?.[2]} fds_end=${last[2]} counters_at_zero=${leftovers.length === 0}`,
     );
     if (leftovers.length) console.log(`not back to zero: ${leftovers.join(', ')}`);
-    if (leftovers.length || endRss - startRss > RSS_BOUND_MB) process.exitCode = 1;
+    if (leftovers.length || endRss - startRss > RSS_BOUND_MB || steadyGrowth > STEADY_BOUND_MB)
+      process.exitCode = 1;
   } finally {
     await confab.stop();
   }
