@@ -185,6 +185,31 @@ test('a session-accept offering only an unsupported codec is refused and the ses
   ).toBeDefined();
 });
 
+test('bots trust only the focus: Jingle and speaker announcements from an occupant are refused', async () => {
+  const mallory = await raw('mallory3');
+  const sid = alice.peer?.session.sid ?? '';
+  // Through the room, to alice's occupant JID, with her real session id.
+  const error = await stanzaErrorOf(
+    mallory.set(`${room}/alice`, jingle('session-terminate', sid, '<reason><success/></reason>')),
+  );
+  expect(error.condition).toBe('service-unavailable');
+  expect(alice.peer?.session.ended).toBe(false);
+
+  const speakers: string[] = [];
+  alice.on('speaker', (nick) => speakers.push(nick));
+  await mallory.xmpp.send(
+    xml(
+      'message',
+      { to: room, type: 'groupchat' },
+      xml('dominant-speaker', { xmlns: 'urn:confab:speaker:0', nick: 'mallory3' }),
+    ),
+  );
+  // Alice hears her own echo of the room, so the forged message has surely reached her.
+  await alice.sendMessage('after the forgery');
+  await new Promise<void>((resolve) => alice.once('message', () => resolve()));
+  expect(speakers).not.toContain('mallory3');
+});
+
 test('after all that, the others still exchange media', async () => {
   const [a, b] = [await packetsReceived(alice), await packetsReceived(bob)];
   await new Promise((r) => setTimeout(r, 1500));
