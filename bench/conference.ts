@@ -1,11 +1,14 @@
 /**
  * Conference join cost: participants join one room one by one, up to 10.
- * For each join it reports the time from the join to the first decoded video
- * frame from someone else, the stanzas the focus sent, and the focus
- * process's CPU time. Confab runs as a child process; the bots (real
- * libwebrtc) run here. A figure to report, not a test.
+ * For each join it reports when each step of the join completed, in ms from
+ * its start (login, room join, conference result, session-initiate, accept,
+ * DTLS connected, first RTP, first decoded video frame from someone else),
+ * the stanzas the focus sent, and the focus process's CPU time. Every step is
+ * event-driven (bot/JoinTimeline.ts). Confab runs as a child process; the bots
+ * (real libwebrtc) run here. A figure to report, not a test.
  */
 import { ConferenceBot } from '../bot/ConferenceBot';
+import { JOIN_STEPS } from '../bot/JoinTimeline';
 import { configureLogging } from '../common/logger';
 import { startConfabChild } from './confabProcess';
 import { percentile, table } from './stats';
@@ -26,7 +29,6 @@ async function main(): Promise<void> {
     for (let n = 1; n <= PARTICIPANTS; n++) {
       const stanzas0 = await confab.metric('confab_focus_stanzas_sent_total');
       const cpu0 = confab.cpuMs();
-      const t0 = performance.now();
       const bot = await ConferenceBot.join({
         service: `xmpp://127.0.0.1:${confab.c2sPort}`,
         domain: `guest.${confab.domain}`,
@@ -37,12 +39,7 @@ async function main(): Promise<void> {
         timeoutMs: 30000,
       });
       bots.push(bot);
-      let firstFrame = NaN;
-      if (n > 1) {
-        await bot.waitForStats((s) => s.some((t) => t.framesDecoded > 0), 'a first frame', 30000);
-        firstFrame = performance.now() - t0;
-        joinMs.push(firstFrame);
-      }
+      if (n > 1) joinMs.push(await bot.timeline.when('first frame', 30000));
       // Let the others' content-accepts and keyframe requests finish.
       await new Promise((r) => setTimeout(r, SETTLE_MS));
       const stanzas = (await confab.metric('confab_focus_stanzas_sent_total')) - stanzas0;
@@ -51,7 +48,10 @@ async function main(): Promise<void> {
       stanzasAtLast = stanzas;
       rows.push([
         n,
-        Number.isNaN(firstFrame) ? '-' : Math.round(firstFrame),
+        ...JOIN_STEPS.map((step) => {
+          const at = bot.timeline.at(step);
+          return at === undefined ? '-' : Math.round(at);
+        }),
         stanzas,
         Math.round(cpu),
       ]);
@@ -60,9 +60,8 @@ async function main(): Promise<void> {
     for (const bot of bots) await bot.leave().catch(() => {});
     await confab.stop();
   }
-  console.log(
-    table(['participants', 'join→first frame ms', 'focus stanzas', 'focus CPU ms'], rows),
-  );
+  console.log('ms from the start of each join; focus figures per join');
+  console.log(table(['n', ...JOIN_STEPS, 'focus stanzas', 'focus CPU ms'], rows));
   console.log(
     `join_first_frame_p50_ms=${Math.round(percentile(joinMs, 50))} join_first_frame_p95_ms=${Math.round(percentile(joinMs, 95))} ` +
       `focus_stanzas_per_join_at_${PARTICIPANTS}=${stanzasAtLast} focus_cpu_ms_per_join_p50=${Math.round(percentile(cpuPerJoin, 50))}`,
