@@ -14,6 +14,9 @@ storage = "internal"
 log = { { levels = { min = "info" }, to = "file", filename = "/var/log/prosody/prosody.log" } }
 -- Certificates: one <domain>.crt/.key pair per host (e.g. from Let's Encrypt, see README).
 certificates = "/etc/prosody/certs"
+-- Nagle's algorithm off on every socket: XMPP is small stanzas, and with it on each one
+-- waits for the peer's delayed ACK (about 40 ms per hop, several times per call set-up).
+network_settings = { nagle = false }
 
 -- Ports. c2s is for XMPP clients, s2s for federation, component for Confab (keep it on
 -- loopback or a private network), http for WebSocket/BOSH behind Confab or a reverse proxy.

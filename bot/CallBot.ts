@@ -14,6 +14,7 @@ import type { OneToOneCall } from '../client/OneToOneCall';
 import { iceServersFrom, NS_EXTDISCO, servicesRequest } from '../client/externalServices';
 import { syntheticAudio, syntheticVideo, type SyntheticTrack } from './syntheticMedia';
 import { pollStats, remoteTrackStats, type RemoteTrackStats } from './stats';
+import { withoutNagle } from '../common/noDelay';
 
 export interface CallBotOptions {
   service: string;
@@ -35,12 +36,14 @@ export class CallBot {
 
   private constructor(readonly options: CallBotOptions) {
     this.timeoutMs = options.timeoutMs ?? 15000;
-    this.xmpp = xmppClient({
-      service: options.service,
-      domain: options.domain,
-      username: options.username,
-      password: options.password,
-    });
+    this.xmpp = withoutNagle(
+      xmppClient({
+        service: options.service,
+        domain: options.domain,
+        username: options.username,
+        password: options.password,
+      }),
+    );
     this.xmpp.on('error', () => {});
     this.router = new CallRouter(
       {

@@ -39,6 +39,8 @@ import {
   type VideoOptions,
 } from './syntheticMedia';
 import { pollStats, remoteTrackStats, type RemoteTrackStats } from './stats';
+import { JoinTimeline } from './JoinTimeline';
+import { withoutNagle } from '../common/noDelay';
 
 export interface BotOptions {
   /** xmpp://host:port or ws://host:port/xmpp-websocket */
@@ -88,6 +90,8 @@ export class ConferenceBot extends TypedEmitter<BotEvents> {
   readonly received: JinglePayload[] = [];
   /** Room occupants by nick (the focus included). */
   readonly occupants = new Map<string, Element>();
+  /** When each step of the join happened (login, room join, … first decoded frame). */
+  readonly timeline = new JoinTimeline();
   /** Stanzas the bot sent to the focus, for the benchmarks. */
   private readonly media: SyntheticTrack[] = [];
   private readonly localStream = new MediaStream();
@@ -105,11 +109,13 @@ export class ConferenceBot extends TypedEmitter<BotEvents> {
     super();
     this.timeoutMs = options.timeoutMs ?? 15000;
     this.iceServers = options.iceServers ?? [];
-    this.xmpp = xmppClient({
-      service: options.service,
-      domain: options.domain,
-      ...(options.username ? { username: options.username, password: options.password } : {}),
-    });
+    this.xmpp = withoutNagle(
+      xmppClient({
+        service: options.service,
+        domain: options.domain,
+        ...(options.username ? { username: options.username, password: options.password } : {}),
+      }),
+    );
     this.xmpp.on('error', () => {});
     this.xmpp.iqCallee.set(NS.JINGLE, 'jingle', (ctx) => this.onJingle(ctx.stanza));
     this.xmpp.on('stanza', (stanza) => this.onStanza(stanza));
@@ -127,9 +133,14 @@ export class ConferenceBot extends TypedEmitter<BotEvents> {
     const bot = new ConferenceBot(options);
     try {
       await bot.xmpp.start();
+      bot.timeline.mark('login');
       if (options.useExternalServices) bot.iceServers = await bot.fetchIceServers();
       await bot.joinRoom();
-      if (options.requestConference !== false) await bot.requestConference();
+      bot.timeline.mark('room join');
+      if (options.requestConference !== false) {
+        await bot.requestConference();
+        bot.timeline.mark('conference result');
+      }
     } catch (error) {
       await bot.crash();
       throw error;
@@ -214,6 +225,7 @@ export class ConferenceBot extends TypedEmitter<BotEvents> {
       }
     }
     if (payload.action === 'session-initiate') {
+      this.timeline.mark('session-initiate');
       if (this.peer && !this.peer.session.ended) this.peer.close();
       this.focusJid = from;
       this.peer = this.startPeer(payload.sid, from);
@@ -262,6 +274,7 @@ export class ConferenceBot extends TypedEmitter<BotEvents> {
     peer.on('info', (info) => this.emit('info', info));
     peer.on('ended', (reason) => this.emit('ended', reason?.condition));
     peer.on('error', () => {});
+    this.timeline.watch(peer);
     this.emit('session', peer);
     return peer;
   }

@@ -22,6 +22,7 @@ import { Disco, type Identity } from './Disco';
 import { IqRouter } from './IqRouter';
 import { registerPing } from './Ping';
 import { StanzaError } from './StanzaError';
+import { withoutNagle } from '../common/noDelay';
 
 export interface ComponentOptions {
   /** Prosody's component port. */
@@ -69,10 +70,12 @@ export class ComponentConnection extends TypedEmitter<ComponentEvents> {
   constructor(readonly options: ComponentOptions) {
     super();
     this.log = createLogger('component', { domain: options.domain });
-    const entity = new Component({
-      service: `xmpp://${options.host}:${options.port}`,
-      domain: options.domain,
-    });
+    const entity = withoutNagle(
+      new Component({
+        service: `xmpp://${options.host}:${options.port}`,
+        domain: options.domain,
+      }),
+    );
     this.entity = entity;
     this.reconnect = createReconnect({ entity });
     const middleware = createMiddleware({ entity });

@@ -56,3 +56,10 @@ test('both configurations limit what one connection may send, and the stanza siz
     expect(config).toContain('s2s_stanza_size_limit = 524288');
   }
 });
+
+test("both configurations turn Nagle's algorithm off on every Prosody socket", () => {
+  const embedded = embeddedConfig('chat.test', 'sec');
+  for (const config of [embedded, renderProsodyConfig(referenceSettings, 'reference')]) {
+    expect(config).toMatch(/^network_settings = \{ nagle = false \}$/m);
+  }
+});

@@ -44,7 +44,8 @@ export class HttpServer {
   private closed = false;
 
   constructor(private readonly options: HttpOptions) {
-    this.server = createServer((req, res) => void this.handle(req, res));
+    // noDelay: Node's default too; explicit, as for the tunnel to Prosody below.
+    this.server = createServer({ noDelay: true }, (req, res) => void this.handle(req, res));
     this.server.on('upgrade', (req, socket: Socket, head) => this.upgrade(req, socket, head));
   }
 
@@ -128,7 +129,10 @@ export class HttpServer {
       socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
       return;
     }
+    // XMPP over the tunnel is small stanzas: Nagle off both ways (common/noDelay.ts).
+    socket.setNoDelay(true);
     const upstream = connect(this.options.prosody.port, this.options.prosody.host);
+    upstream.setNoDelay(true);
     this.tunnels.add(socket).add(upstream);
     const forget = (): void => {
       this.tunnels.delete(socket);

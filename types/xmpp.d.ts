@@ -159,7 +159,12 @@ declare module '@xmpp/connection' {
     middleware: { use(fn: Middleware): void; filter(fn: Middleware): void };
     iqCaller: IqCaller;
     iqCallee: IqCallee;
-    socket?: { destroy?(): void; end?(): void; close?(): void } | null;
+    socket?: {
+      destroy?(): void;
+      end?(): void;
+      close?(): void;
+      setNoDelay?(noDelay?: boolean): unknown;
+    } | null;
   }
 }
 
