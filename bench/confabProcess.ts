@@ -38,7 +38,6 @@ export interface ConfabChildOptions {
   nodeArgs?: string[];
 }
 
-const CLOCK_TICKS_PER_SECOND = 100;
 const PAGE_SIZE = 4096;
 
 export async function startConfabChild(
@@ -87,9 +86,17 @@ export async function startConfabChild(
     domain: 'localhost',
     dataDir: dir,
     cpuMs() {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime
-      return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+      // Nanoseconds on CPU per thread (schedstat), summed: /proc/<pid>/stat
+      // counts in 10 ms ticks, too coarse for one join.
+      let ns = 0;
+      for (const task of readdirSync(`/proc/${pid}/task`)) {
+        try {
+          ns += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
+        } catch {
+          // The thread ended between the listing and the read.
+        }
+      }
+      return ns / 1e6;
     },
     rssBytes() {
       const pages = Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]);

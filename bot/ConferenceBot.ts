@@ -32,6 +32,7 @@ import {
 } from '../client/focusProtocol';
 import { joinPresence, leavePresence, parseMucPresence } from '../client/mucPresence';
 import {
+  idleMedia,
   syntheticAudio,
   syntheticVideo,
   type AudioOptions,
@@ -40,6 +41,7 @@ import {
 } from './syntheticMedia';
 import { pollStats, remoteTrackStats, type RemoteTrackStats } from './stats';
 import { JoinTimeline } from './JoinTimeline';
+import { LightPeer, type LightPeerEvents } from './LightPeer';
 import { withoutNagle } from '../common/noDelay';
 
 export interface BotOptions {
@@ -57,6 +59,12 @@ export interface BotOptions {
   video?: boolean | VideoOptions;
   /** Simulcast layers of the camera (1: none). */
   simulcast?: number;
+  /**
+   * A lightweight participant: real XMPP, Jingle, ICE and DTLS, with a
+   * microphone and camera that send nothing, so nobody decodes anything
+   * (audio and video are ignored). For measuring the focus with large rooms.
+   */
+  light?: boolean;
   iceServers?: RTCIceServer[];
   /**
    * Render the focus as ICE-lite in SDP (default true). Jingle cannot say it,
@@ -74,7 +82,7 @@ export interface BotOptions {
 }
 
 export type BotEvents = {
-  session: [JinglePeer];
+  session: [JinglePeer | LightPeer];
   trackadded: [content: string];
   trackremoved: [content: string];
   info: [SessionInfo];
@@ -85,7 +93,7 @@ export type BotEvents = {
 
 export class ConferenceBot extends TypedEmitter<BotEvents> {
   readonly xmpp: Client;
-  peer: JinglePeer | null = null;
+  peer: JinglePeer | LightPeer | null = null;
   /** Every Jingle action the focus sent, in order. */
   readonly received: JinglePayload[] = [];
   /** Room occupants by nick (the focus included). */
@@ -238,7 +246,7 @@ export class ConferenceBot extends TypedEmitter<BotEvents> {
     return true;
   }
 
-  private startPeer(sid: string, focusJid: string): JinglePeer {
+  private startPeer(sid: string, focusJid: string): JinglePeer | LightPeer {
     const o = this.options;
     const pc = new RTCPeerConnection({
       iceServers: this.iceServers,
@@ -247,9 +255,10 @@ export class ConferenceBot extends TypedEmitter<BotEvents> {
     });
     const tracks: Record<string, MediaStreamTrack | undefined> = {};
     if (!this.media.length) {
-      if (o.audio !== false)
+      if (o.light) this.media.push(...idleMedia());
+      if (o.audio !== false && !o.light)
         this.media.push(syntheticAudio(typeof o.audio === 'object' ? o.audio : {}));
-      if (o.video !== false)
+      if (o.video !== false && !o.light)
         this.media.push(syntheticVideo(typeof o.video === 'object' ? o.video : {}));
       for (const m of this.media) this.localStream.addTrack(m.track);
     }
@@ -260,21 +269,20 @@ export class ConferenceBot extends TypedEmitter<BotEvents> {
       localJid: this.jid,
       remoteIceLite: o.knowsIceLite !== false,
     });
-    const peer = new JinglePeer({
-      pc,
-      session,
-      send: (payload) => this.sendJingle(focusJid, payload),
-      localTracks: tracks,
-      localStream: this.localStream,
-      simulcastLayers: o.simulcast ?? 1,
-      trickle: true,
-    });
-    peer.on('trackadded', (name) => this.emit('trackadded', name));
-    peer.on('trackremoved', (name) => this.emit('trackremoved', name));
-    peer.on('info', (info) => this.emit('info', info));
-    peer.on('ended', (reason) => this.emit('ended', reason?.condition));
-    peer.on('error', () => {});
-    this.timeline.watch(peer);
+    const send = (payload: JinglePayload): Promise<void> => this.sendJingle(focusJid, payload);
+    const common = { pc, session, send, localTracks: tracks, localStream: this.localStream };
+    const peer = o.light
+      ? new LightPeer(common)
+      : new JinglePeer({ ...common, simulcastLayers: o.simulcast ?? 1, trickle: true });
+    // The two peers' event maps differ only in trackadded's second argument.
+    const events = peer as TypedEmitter<LightPeerEvents>;
+    events.on('accepted', () => this.timeline.mark('accept'));
+    events.on('trackadded', (name) => this.emit('trackadded', name));
+    events.on('trackremoved', (name) => this.emit('trackremoved', name));
+    events.on('info', (info) => this.emit('info', info));
+    events.on('ended', (reason) => this.emit('ended', reason?.condition));
+    events.on('error', () => {});
+    this.timeline.watch(pc, { media: !o.light });
     this.emit('session', peer);
     return peer;
   }

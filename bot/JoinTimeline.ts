@@ -6,7 +6,6 @@
  * only between DTLS connected and that first packet.
  */
 import { nonstandard } from '@roamhq/wrtc';
-import type { JinglePeer } from '../client/JinglePeer';
 import { TimeoutError } from '../common/errors';
 
 export const JOIN_STEPS = [
@@ -22,6 +21,8 @@ export const JOIN_STEPS = [
 export type JoinStep = (typeof JOIN_STEPS)[number];
 
 const RTP_POLL_MS = 5;
+/** A room where nobody sends video gives no first RTP: stop looking after this. */
+const RTP_POLL_LIMIT_MS = 30000;
 
 export class JoinTimeline {
   readonly #start = performance.now();
@@ -60,30 +61,41 @@ export class JoinTimeline {
     });
   }
 
-  /** Marks the media steps of a peer: accept, DTLS connected, first RTP and first decoded video frame. */
-  watch(peer: JinglePeer): void {
-    peer.on('accepted', () => this.mark('accept'));
-    peer.on('connection', (state) => {
-      if (state !== 'connected') return;
-      this.mark('DTLS connected');
-      void this.#pollFirstRtp(peer);
+  /**
+   * Marks DTLS connected on a peer connection and, with `media` (the
+   * default), its first RTP and first decoded video frame.
+   */
+  watch(pc: RTCPeerConnection, { media = true } = {}): void {
+    const sinks: nonstandard.RTCVideoSink[] = [];
+    const stopSinks = (): void => {
+      for (const sink of sinks.splice(0)) if (!sink.stopped) sink.stop();
+    };
+    pc.addEventListener('connectionstatechange', () => {
+      if (pc.connectionState === 'connected') {
+        this.mark('DTLS connected');
+        if (media) void this.#pollFirstRtp(pc);
+      } else if (pc.connectionState === 'closed' || pc.connectionState === 'failed') stopSinks();
     });
-    peer.on('trackadded', (_name, track) => {
+    if (!media) return;
+    pc.addEventListener('track', ({ track }) => {
       if (track.kind !== 'video' || this.#at.has('first frame')) return;
       const sink = new nonstandard.RTCVideoSink(track);
+      sinks.push(sink);
       sink.addEventListener('frame', () => {
         this.mark('first frame');
-        if (!sink.stopped) sink.stop();
-      });
-      peer.once('ended', () => {
-        if (!sink.stopped) sink.stop();
+        stopSinks();
       });
     });
   }
 
-  async #pollFirstRtp(peer: JinglePeer): Promise<void> {
-    while (!this.#at.has('first RTP') && peer.pc.connectionState === 'connected') {
-      const report = await peer.pc.getStats().catch(() => null);
+  async #pollFirstRtp(pc: RTCPeerConnection): Promise<void> {
+    const deadline = performance.now() + RTP_POLL_LIMIT_MS;
+    while (
+      !this.#at.has('first RTP') &&
+      pc.connectionState === 'connected' &&
+      performance.now() < deadline
+    ) {
+      const report = await pc.getStats().catch(() => null);
       report?.forEach((s: { type: string; kind?: string; packetsReceived?: number }) => {
         if (s.type === 'inbound-rtp' && s.kind === 'video' && (s.packetsReceived ?? 0) > 0)
           this.mark('first RTP');

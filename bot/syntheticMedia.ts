@@ -86,3 +86,15 @@ export function syntheticVideo(options: VideoOptions = {}): SyntheticTrack {
     },
   };
 }
+
+/**
+ * A microphone and a camera that exist but never produce a sample or a
+ * frame: the session negotiates both tracks (SSRCs and all), and nothing is
+ * encoded, sent, or decoded by the others. For load with many participants.
+ */
+export function idleMedia(): SyntheticTrack[] {
+  return [new nonstandard.RTCAudioSource(), new nonstandard.RTCVideoSource()].map((source) => {
+    const track = source.createTrack();
+    return { track, stop: () => track.stop() };
+  });
+}
