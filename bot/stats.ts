@@ -12,6 +12,8 @@ export interface RemoteTrackStats {
   owner: string;
   ssrc: number;
   packets: number;
+  /** Packets lost as the receiver counts them (sequence gaps not recovered). */
+  packetsLost: number;
   bytes: number;
   framesDecoded: number;
   frameWidth: number;
@@ -25,6 +27,7 @@ interface InboundRtp {
   mid?: string;
   ssrc?: number;
   packetsReceived?: number;
+  packetsLost?: number;
   bytesReceived?: number;
   framesDecoded?: number;
   frameWidth?: number;
@@ -59,6 +62,7 @@ export async function remoteTrackStats(
       owner: ownerOf(session, s.mid),
       ssrc: s.ssrc ?? 0,
       packets: s.packetsReceived ?? 0,
+      packetsLost: s.packetsLost ?? 0,
       bytes: s.bytesReceived ?? 0,
       framesDecoded: s.framesDecoded ?? 0,
       frameWidth: s.frameWidth ?? 0,
