@@ -64,6 +64,27 @@ test('consumers resume only once the receiver is connected and has accepted the 
   expect(aliceEndpoint.consumers.every((c) => !c.paused && c.keyFrames > 0)).toBe(true);
 });
 
+test("a newcomer's session-initiate tracks start unpaused; one it leaves out of its answer pauses", async () => {
+  const t = setup();
+  await join(t, 'alice', 1000);
+  const bobJid = 'bob@guest.example.org/web';
+  t.presence('bob', bobJid);
+  expect(await t.conference.request(bobJid)).toBeNull();
+  await flush(t.conference);
+  const initiate = lastTo(t.sent, bobJid, 'session-initiate');
+  const bob = t.conference.participantBySid(initiate.sid);
+  if (!bob) throw new Error('no participant');
+  const bobEndpoint = bob.endpoint as FakeEndpoint;
+  // Running from the start: media flows (with a key frame) once DTLS connects,
+  // without waiting for the fan-out of bob's session-accept.
+  expect(bobEndpoint.consumers.map((c) => c.paused)).toEqual([false, false]);
+
+  const accept = answer(initiate, 2000);
+  accept.contents = accept.contents.filter((c) => !c.name.endsWith('-video'));
+  expect(await t.conference.jingle(bob, accept)).toBe(DONE);
+  expect(bobEndpoint.consumers.map((c) => c.paused)).toEqual([false, true]);
+});
+
 test('a leaving occupant is removed from the others with content-remove; the empty room closes', async () => {
   const t = setup();
   const alice = await join(t, 'alice', 1000);

@@ -33,12 +33,13 @@ export class Forwarding {
     ownerContent: string,
     producerId: string,
     capabilities: NonNullable<Participant['rtpCapabilities']>,
+    paused = true,
   ): Promise<ReceivedTrack | null> {
     const name = Participant.receiveContentName(owner.id, ownerContent);
     if (receiver.received.has(name) || receiver.state === 'ended') return null;
     let consumer;
     try {
-      consumer = await receiver.endpoint.consume(producerId, capabilities, name);
+      consumer = await receiver.endpoint.consume(producerId, capabilities, name, paused);
     } catch (error) {
       receiver.log.warn('cannot consume', {
         from: owner.nick,
@@ -66,37 +67,37 @@ export class Forwarding {
   /** Receive-only contents for every track already sent in the room (a newcomer's offer). */
   async everyTrackFor(newcomer: Participant, transport: IceUdpTransport): Promise<JingleContent[]> {
     const caps = this.host.capabilities;
-    const contents: JingleContent[] = [];
-    for (const other of this.host.participants.values()) {
-      if (other === newcomer || !other.active) continue;
-      for (const track of other.sent.values()) {
-        const received = await this.consumeInto(
-          newcomer,
-          other,
-          track.contentName,
-          track.producer.id,
-          caps,
-        );
-        if (received) contents.push({ ...received.content, transport });
-      }
-    }
-    return contents;
+    // In parallel, and running: the newcomer's media starts, with key frames
+    // (mediasoup asks for them when the transport connects), the moment its
+    // DTLS connects, not after its session-accept was fanned out to the room.
+    const others = [...this.host.participants.values()].filter((o) => o !== newcomer && o.active);
+    const received = await Promise.all(
+      others.flatMap((other) =>
+        [...other.sent.values()].map((track) =>
+          this.consumeInto(newcomer, other, track.contentName, track.producer.id, caps, false),
+        ),
+      ),
+    );
+    return received.flatMap((track) => (track ? [{ ...track.content, transport }] : []));
   }
 
-  /** Resumes every accepted consumer of a connected participant (with a key frame request). */
-  async resumeAccepted(participant: Participant): Promise<void> {
+  /** Resumes the accepted consumers of a connected participant (all, or the named contents), in parallel; mediasoup asks for a key frame on resume. */
+  async resumeAccepted(participant: Participant, names?: readonly string[]): Promise<void> {
     if (!participant.active || !participant.endpoint.connected) return;
-    for (const track of participant.received.values()) {
-      if (track.accepted && track.consumer.paused) await track.consumer.resume().catch(() => {});
-    }
+    const tracks = names
+      ? names.flatMap((name) => participant.received.get(name) ?? [])
+      : [...participant.received.values()];
+    const waiting = tracks.filter((track) => track.accepted && track.consumer.paused);
+    await Promise.all(waiting.map((track) => track.consumer.resume().catch(() => {})));
   }
 
   /** Offers `owner`'s new tracks to every other active participant, one content-add each. */
   async distribute(owner: Participant, contentNames: string[]): Promise<void> {
-    for (const receiver of this.host.participants.values()) {
-      if (receiver === owner || !receiver.active || !receiver.rtpCapabilities) continue;
-      await this.offerTracks(receiver, owner, contentNames);
-    }
+    // The receivers' consumers in parallel: a join does not wait for one worker round trip per occupant.
+    const receivers = [...this.host.participants.values()].filter(
+      (r) => r !== owner && r.active && r.rtpCapabilities,
+    );
+    await Promise.all(receivers.map((r) => this.offerTracks(r, owner, contentNames)));
   }
 
   /** Sends `receiver` a content-add for the given tracks of `owner` it does not have yet. */

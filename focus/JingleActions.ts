@@ -92,6 +92,11 @@ async function sessionAccept(
     payload.contents.find((c) => c.transport?.ufrag)?.transport?.ufrag,
   );
   p.markAccepted(payload.contents.map((c) => c.name));
+  // Contents of the session-initiate left out of the answer pause (they start
+  // running, see Forwarding.everyTrackFor).
+  await Promise.all(
+    [...p.received.values()].flatMap((t) => (t.accepted ? [] : t.consumer.pause().catch(() => {}))),
+  );
   conference.accepted(p);
   p.log.info('session accepted', {
     sending: [...p.sent.keys()].join(',') || 'nothing',
@@ -151,7 +156,10 @@ async function contentAccept(
   const unknown = payload.contents.find((c) => !p.offered(c.name));
   if (unknown) return outOfOrder(`content ${unknown.name} was not offered`);
   p.markAccepted(payload.contents.map((c) => c.name));
-  await conference.forwarding.resumeAccepted(p);
+  await conference.forwarding.resumeAccepted(
+    p,
+    payload.contents.map((c) => c.name),
+  );
   return DONE;
 }
 

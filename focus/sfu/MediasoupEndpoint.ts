@@ -104,6 +104,7 @@ export class MediasoupEndpoint extends TypedEmitter<SfuEndpointEvents> implement
     producerId: string,
     rtpCapabilities: ms.RtpCapabilities,
     mid: string,
+    paused = true,
   ): Promise<SfuConsumer | null> {
     this.assertOpen();
     if (!(await this.host.ensureOn(producerId, this.router))) return null;
@@ -111,7 +112,7 @@ export class MediasoupEndpoint extends TypedEmitter<SfuEndpointEvents> implement
     const consumer = await this.transport.consume({
       producerId,
       rtpCapabilities,
-      paused: true,
+      paused,
       mid,
     });
     this.consumers.add(consumer);
@@ -165,8 +166,11 @@ class ConsumerHandle extends TypedEmitter<SfuConsumerEvents> implements SfuConsu
   }
   async resume(): Promise<void> {
     if (this.consumer.closed || !this.consumer.paused) return;
+    // mediasoup asks the sender for a key frame itself when a video consumer resumes.
     await this.consumer.resume();
-    if (this.consumer.kind === 'video') await this.consumer.requestKeyFrame();
+  }
+  async pause(): Promise<void> {
+    if (!this.consumer.closed && !this.consumer.paused) await this.consumer.pause();
   }
   async setPreferredLayers(spatialLayer: number, temporalLayer?: number): Promise<void> {
     if (this.consumer.closed || this.consumer.type !== 'simulcast') return;

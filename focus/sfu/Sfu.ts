@@ -138,14 +138,17 @@ export interface SfuEndpoint extends Pick<TypedEmitter<SfuEndpointEvents>, 'on' 
     appData: ProducerAppData;
   }): Promise<SfuProducer>;
   /**
-   * A paused consumer of a producer of the same room, or null if the
-   * capabilities cannot receive it. `mid` is the receiving content's name: it
-   * goes into the RTP MID header extension, by which the peer demultiplexes.
+   * A consumer of a producer of the same room, or null if the capabilities
+   * cannot receive it. `mid` is the receiving content's name: it goes into the
+   * RTP MID header extension, by which the peer demultiplexes. Paused unless
+   * `paused` is false: an unpaused consumer starts, with a key frame request,
+   * as soon as the endpoint's DTLS is connected.
    */
   consume(
     producerId: string,
     rtpCapabilities: ms.RtpCapabilities,
     mid: string,
+    paused?: boolean,
   ): Promise<SfuConsumer | null>;
   close(): void;
 }
@@ -182,6 +185,7 @@ export interface SfuConsumer extends Pick<TypedEmitter<SfuConsumerEvents>, 'on' 
   readonly paused: boolean;
   readonly closed: boolean;
   resume(): Promise<void>;
+  pause(): Promise<void>;
   /** Caps the forwarded simulcast layer (mediasoup picks the best at or below it). */
   setPreferredLayers(spatialLayer: number, temporalLayer?: number): Promise<void>;
   requestKeyFrame(): Promise<void>;

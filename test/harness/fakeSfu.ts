@@ -76,6 +76,9 @@ export class FakeConsumer extends TypedEmitter<SfuConsumerEvents> implements Sfu
     this.paused = false;
     this.keyFrames++;
   }
+  async pause(): Promise<void> {
+    this.paused = true;
+  }
   async setPreferredLayers(spatialLayer: number): Promise<void> {
     this.preferredLayer = spatialLayer;
   }
@@ -183,6 +186,7 @@ export class FakeEndpoint extends TypedEmitter<SfuEndpointEvents> implements Sfu
     producerId: string,
     _caps: ms.RtpCapabilities,
     mid: string,
+    paused = true,
   ): Promise<SfuConsumer | null> {
     const producer = this.room.producers.get(producerId);
     if (!producer || producer.closed) return null;
@@ -205,6 +209,7 @@ export class FakeEndpoint extends TypedEmitter<SfuEndpointEvents> implements Sfu
       headerExtensions: [],
       rtcp: { cname: `cname-${producer.appData.participantId}` },
     });
+    consumer.paused = paused;
     producer.consumers.push(consumer);
     this.consumers.push(consumer);
     return consumer;
