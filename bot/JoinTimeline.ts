@@ -21,6 +21,14 @@ export const JOIN_STEPS = [
 export type JoinStep = (typeof JOIN_STEPS)[number];
 
 const RTP_POLL_MS = 5;
+
+interface InboundRtp {
+  type: string;
+  kind?: string;
+  packetsReceived?: number;
+  /** ms since the epoch (libwebrtc's clock). */
+  lastPacketReceivedTimestamp?: number;
+}
 /** A room where nobody sends video gives no first RTP: stop looking after this. */
 const RTP_POLL_LIMIT_MS = 30000;
 
@@ -29,10 +37,10 @@ export class JoinTimeline {
   readonly #at = new Map<JoinStep, number>();
   readonly #waiting = new Map<JoinStep, ((ms: number) => void)[]>();
 
-  /** Records the step the first time it happens. */
-  mark(step: JoinStep): void {
+  /** Records the step the first time it happens (now, or at `when`, a performance.now() time). */
+  mark(step: JoinStep, when = performance.now()): void {
     if (this.#at.has(step)) return;
-    const ms = performance.now() - this.#start;
+    const ms = when - this.#start;
     this.#at.set(step, ms);
     for (const resolve of this.#waiting.get(step) ?? []) resolve(ms);
     this.#waiting.delete(step);
@@ -96,9 +104,13 @@ export class JoinTimeline {
       performance.now() < deadline
     ) {
       const report = await pc.getStats().catch(() => null);
-      report?.forEach((s: { type: string; kind?: string; packetsReceived?: number }) => {
-        if (s.type === 'inbound-rtp' && s.kind === 'video' && (s.packetsReceived ?? 0) > 0)
-          this.mark('first RTP');
+      report?.forEach((s: InboundRtp) => {
+        if (s.type !== 'inbound-rtp' || s.kind !== 'video' || !s.packetsReceived) return;
+        // getStats itself can take tens of ms on a busy machine: date the
+        // packet by libwebrtc's own clock when it says (a key frame's packets
+        // arrive within a few ms of each other, so the last is about the first).
+        const age = s.lastPacketReceivedTimestamp ? Date.now() - s.lastPacketReceivedTimestamp : 0;
+        this.mark('first RTP', performance.now() - Math.min(Math.max(age, 0), RTP_POLL_LIMIT_MS));
       });
       await new Promise((r) => setTimeout(r, RTP_POLL_MS));
     }
