@@ -22,6 +22,7 @@ const WINDOW = 5;
 /** After the last content-add arrived: the content-accepts that answer it. */
 const TAIL_MS = 300;
 const TIMEOUT_MS = 30000;
+const IDLE_MS = 2000;
 
 async function main(): Promise<void> {
   if (!process.env.CONFAB_LOG_LEVEL) configureLogging({ level: 'warn' });
@@ -35,6 +36,14 @@ async function main(): Promise<void> {
   const cpu: number[] = [];
   const stanzas: number[] = [];
   const rows: (string | number)[][] = [];
+  const small = Math.min(10, PARTICIPANTS);
+  /** The focus's CPU per second with nobody joining, at the two sizes quoted. */
+  const idle = new Map<number, number>();
+  const idleCpuPerSecond = async (): Promise<number> => {
+    const cpu0 = confab.cpuMs();
+    await new Promise((r) => setTimeout(r, IDLE_MS));
+    return ((confab.cpuMs() - cpu0) * 1000) / IDLE_MS;
+  };
   try {
     for (let n = 1; n <= PARTICIPANTS; n++) {
       const stanzas0 = await confab.metric('confab_focus_stanzas_sent_total');
@@ -68,18 +77,22 @@ async function main(): Promise<void> {
         stanzas[n - 1] ?? 0,
         Math.round(cpu[n - 1] ?? 0),
       ]);
+      if (n === small || n === PARTICIPANTS) idle.set(n, await idleCpuPerSecond());
       if (n % 10 === 0) console.error(`[bench:focus] ${n} participants`);
     }
   } finally {
-    await Promise.all(bots.map((b) => b.crash()));
+    // Confab first, so that a profile holds the joins, not the room's teardown.
     await confab.stop();
+    await Promise.all(bots.map((b) => b.crash()));
   }
   console.log('per join, ms from its start; focus CPU and stanzas from the start until settled');
   console.log(
     table(['n', 'DTLS connected', 'all have its tracks', 'focus stanzas', 'focus CPU ms'], rows),
   );
   const at = (size: number): number => Math.round(percentile(cpu.slice(size - WINDOW, size), 50));
-  const small = Math.min(10, PARTICIPANTS);
+  console.log(
+    `focus CPU with nobody joining: ${[...idle].map(([n, ms]) => `${ms.toFixed(1)} ms/s at ${n}`).join(', ')}`,
+  );
   console.log(
     `focus_cpu_ms_per_join_at_${small}=${at(small)} focus_cpu_ms_per_join_at_${PARTICIPANTS}=${at(PARTICIPANTS)} ` +
       `ratio=${(at(PARTICIPANTS) / at(small)).toFixed(2)} ` +

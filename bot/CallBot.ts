@@ -14,7 +14,7 @@ import type { OneToOneCall } from '../client/OneToOneCall';
 import { iceServersFrom, NS_EXTDISCO, servicesRequest } from '../client/externalServices';
 import { syntheticAudio, syntheticVideo, type SyntheticTrack } from './syntheticMedia';
 import { pollStats, remoteTrackStats, type RemoteTrackStats } from './stats';
-import { withoutNagle } from '../common/noDelay';
+import { lowLatency } from '../common/noDelay';
 
 export interface CallBotOptions {
   service: string;
@@ -36,7 +36,7 @@ export class CallBot {
 
   private constructor(readonly options: CallBotOptions) {
     this.timeoutMs = options.timeoutMs ?? 15000;
-    this.xmpp = withoutNagle(
+    this.xmpp = lowLatency(
       xmppClient({
         service: options.service,
         domain: options.domain,

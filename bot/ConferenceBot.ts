@@ -42,7 +42,7 @@ import {
 import { pollStats, remoteTrackStats, type RemoteTrackStats } from './stats';
 import { JoinTimeline } from './JoinTimeline';
 import { LightPeer, type LightPeerEvents } from './LightPeer';
-import { withoutNagle } from '../common/noDelay';
+import { lowLatency } from '../common/noDelay';
 
 export interface BotOptions {
   /** xmpp://host:port or ws://host:port/xmpp-websocket */
@@ -117,7 +117,7 @@ export class ConferenceBot extends TypedEmitter<BotEvents> {
     super();
     this.timeoutMs = options.timeoutMs ?? 15000;
     this.iceServers = options.iceServers ?? [];
-    this.xmpp = withoutNagle(
+    this.xmpp = lowLatency(
       xmppClient({
         service: options.service,
         domain: options.domain,

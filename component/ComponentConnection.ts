@@ -22,7 +22,7 @@ import { Disco, type Identity } from './Disco';
 import { IqRouter } from './IqRouter';
 import { registerPing } from './Ping';
 import { StanzaError } from './StanzaError';
-import { withoutNagle } from '../common/noDelay';
+import { lowLatency } from '../common/noDelay';
 
 export interface ComponentOptions {
   /** Prosody's component port. */
@@ -70,7 +70,7 @@ export class ComponentConnection extends TypedEmitter<ComponentEvents> {
   constructor(readonly options: ComponentOptions) {
     super();
     this.log = createLogger('component', { domain: options.domain });
-    const entity = withoutNagle(
+    const entity = lowLatency(
       new Component({
         service: `xmpp://${options.host}:${options.port}`,
         domain: options.domain,

@@ -164,6 +164,8 @@ declare module '@xmpp/connection' {
       end?(): void;
       close?(): void;
       setNoDelay?(noDelay?: boolean): unknown;
+      cork?(): void;
+      uncork?(): void;
     } | null;
   }
 }

@@ -7,7 +7,7 @@ import { client as xmppClient, type Client } from '@xmpp/client';
 import xml, { type Element } from '@xmpp/xml';
 import { NS } from '../../jingle';
 import { parseXml } from '../../jingle/fixtures/fixtures';
-import { withoutNagle } from '../../common/noDelay';
+import { lowLatency } from '../../common/noDelay';
 
 export class RawParticipant {
   /** Jingle IQs received, in order (acknowledged automatically). */
@@ -20,7 +20,7 @@ export class RawParticipant {
   ) {}
 
   static async connect(service: string, domain: string): Promise<Client> {
-    const c = withoutNagle(xmppClient({ service, domain }));
+    const c = lowLatency(xmppClient({ service, domain }));
     c.on('error', () => {});
     await c.start();
     return c;

@@ -13,7 +13,7 @@ import { findFreePort } from '../../common/net';
 import { ProsodyProcess } from '../../prosody/ProsodyProcess';
 import { embeddedProsodySettings, type EmbeddedProsodyOptions } from '../../prosody/embedded';
 import { ComponentConnection } from '../../component/ComponentConnection';
-import { withoutNagle } from '../../common/noDelay';
+import { lowLatency } from '../../common/noDelay';
 
 export interface TestXmppOptions {
   domain?: string;
@@ -100,7 +100,7 @@ export async function startTestXmpp(options: TestXmppOptions = {}): Promise<Test
     // With certificates, c2s offers STARTTLS with a test CA that Node does not
     // trust; WebSocket on loopback needs no TLS.
     const service = options.certificates ? websocketUrl : `xmpp://${host}:${ports.c2s}`;
-    const c = withoutNagle(xmppClient({ service, ...params }));
+    const c = lowLatency(xmppClient({ service, ...params }));
     c.on('error', () => {});
     clients.add(c);
     await c.start();
