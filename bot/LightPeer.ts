@@ -15,6 +15,7 @@ import { parse, write, type MediaDescription, type SessionDescription } from 'sd
 import { SerialQueue } from '../common/SerialQueue';
 import { TypedEmitter } from '../common/TypedEmitter';
 import { createLogger } from '../common/logger';
+import type { JinglePeerOptions } from '../client/JinglePeer';
 import {
   badRequest,
   ok,
@@ -30,14 +31,11 @@ const log = createLogger('light-peer');
 /** Host candidates on loopback gather in milliseconds; never wait longer than this. */
 const GATHERING_LIMIT_MS = 2000;
 
-export interface LightPeerOptions {
-  pc: RTCPeerConnection;
-  session: JingleSession;
-  send: (payload: JinglePayload) => Promise<void>;
-  /** The participant's own tracks, by kind. */
-  localTracks: Partial<Record<'audio' | 'video', MediaStreamTrack>>;
-  localStream: MediaStream;
-}
+/** As a full peer's: the participant's own tracks by kind, in their stream. */
+export type LightPeerOptions = Pick<
+  JinglePeerOptions,
+  'pc' | 'session' | 'send' | 'localTracks' | 'localStream'
+>;
 
 export type LightPeerEvents = {
   accepted: [];
@@ -112,11 +110,11 @@ export class LightPeer extends TypedEmitter<LightPeerEvents> {
     const pc = this.#o.pc;
     await pc.setRemoteDescription({ type: 'offer', sdp: write(withMedia(offer, own)) });
     for (const transceiver of pc.getTransceivers()) {
-      const track = this.#o.localTracks[transceiver.receiver.track.kind as 'audio' | 'video'];
+      const track = this.#o.localTracks?.[transceiver.receiver.track.kind];
       if (!track) continue;
       transceiver.direction = 'sendrecv';
       await transceiver.sender.replaceTrack(track);
-      transceiver.sender.setStreams?.(this.#o.localStream);
+      if (this.#o.localStream) transceiver.sender.setStreams?.(this.#o.localStream);
     }
     await pc.setLocalDescription(await pc.createAnswer());
     await gatheringComplete(pc);
