@@ -54,6 +54,7 @@ export class LightPeer extends TypedEmitter<LightPeerEvents> {
   #answer: SessionDescription | undefined;
   readonly #announced = new Set<string>();
   #closed = false;
+  #established = false;
 
   constructor(options: LightPeerOptions) {
     super();
@@ -66,6 +67,11 @@ export class LightPeer extends TypedEmitter<LightPeerEvents> {
 
   get pc(): RTCPeerConnection {
     return this.#o.pc;
+  }
+
+  /** Our session-accept was acknowledged. */
+  get established(): boolean {
+    return this.#established;
   }
 
   /** Applies a payload; resolves once the session took or refused it, the rest follows in order. */
@@ -126,6 +132,7 @@ export class LightPeer extends TypedEmitter<LightPeerEvents> {
     const accepted = this.#o.session.accept(write(withMedia(answer, media)));
     if (!accepted.ok) throw accepted.error;
     await this.#o.send(accepted.value);
+    this.#established = true;
     this.emit('accepted');
   }
 

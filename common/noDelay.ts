@@ -11,8 +11,11 @@
  */
 import type { XmppEntity } from '@xmpp/connection';
 
+/** What of an xmpp.js client or component this needs. */
+type Entity = Pick<XmppEntity, 'on' | 'socket' | 'write'>;
+
 /** Sets TCP_NODELAY at every (re)connection and coalesces one tick's writes; returns the entity. */
-export function lowLatency<E extends XmppEntity>(entity: E): E {
+export function lowLatency<E extends Entity>(entity: E): E {
   entity.on('status', (status) => {
     // A WebSocket connection's socket (the ws library) sets TCP_NODELAY itself.
     if (status === 'connect') entity.socket?.setNoDelay?.(true);

@@ -81,7 +81,10 @@ export class Forwarding {
     return received.flatMap((track) => (track ? [{ ...track.content, transport }] : []));
   }
 
-  /** Resumes the accepted consumers of a connected participant (all, or the named contents), in parallel; mediasoup asks for a key frame on resume. */
+  /**
+   * Resumes the accepted consumers of a connected participant (all, or the
+   * named contents), in parallel; mediasoup asks for a key frame on resume.
+   */
   async resumeAccepted(participant: Participant, names?: readonly string[]): Promise<void> {
     if (!participant.active || !participant.endpoint.connected) return;
     const tracks = names
